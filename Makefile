@@ -1,0 +1,48 @@
+# Lắng Nghe: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 5000
+HOST ?= 127.0.0.1
+export FLASK_APP := server:create_app
+
+.PHONY: install run test test-python test-js lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo --if-empty
+	@echo ""
+	@echo "  Lắng Nghe: http://$(HOST):$(PORT)/   (ứng dụng tình nguyện viên: http://$(HOST):$(PORT)/app/)"
+	@echo ""
+	SCHEDULER_ENABLED=1 $(BIN)/flask run --host $(HOST) --port $(PORT) --no-reload
+
+test: install
+	$(BIN)/python -m pytest
+	node --test tests/js/
+
+test-python: install
+	$(BIN)/python -m pytest
+
+test-js:
+	node --test tests/js/
+
+lint: install
+	$(BIN)/ruff check server reports tests bench
+
+bench: install
+	$(BIN)/python bench/validate.py
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/report.py
+	$(BIN)/python bench/pwa.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,180 @@
+// The life of one response on the phone, as pure functions (no IndexedDB, no DOM):
+//   draft -> queued -> sending -> acknowledged | rejected
+// A response leaves the phone's queue only on created / duplicate / conflict.
+
+export const DRAFT = 'draft';
+export const QUEUED = 'queued';
+export const SENDING = 'sending';
+export const ACKNOWLEDGED = 'acknowledged';
+export const REJECTED = 'rejected';
+
+/** States holding answers the server does not have yet. */
+export const UNSYNCED = Object.freeze([DRAFT, QUEUED, SENDING, REJECTED]);
+/** States that are "in the outbox" (finished by the volunteer, not yet acknowledged). */
+export const OUTBOX = Object.freeze([QUEUED, SENDING, REJECTED]);
+
+const ACK_STATUSES = new Set(['created', 'duplicate', 'conflict']);
+
+const TRANSITIONS = {
+  [DRAFT]: { complete: QUEUED, save: DRAFT },
+  [QUEUED]: { send: SENDING },
+  [SENDING]: { created: ACKNOWLEDGED, duplicate: ACKNOWLEDGED, conflict: ACKNOWLEDGED, rejected: REJECTED, failed: QUEUED },
+  [REJECTED]: { edit: DRAFT, requeue: QUEUED },
+  [ACKNOWLEDGED]: {},
+};
+
+export class InvalidTransition extends Error {
+  constructor(state, event) {
+    super(`cannot ${event} a response that is ${state}`);
+    this.name = 'InvalidTransition';
+  }
+}
+
+export function canTransition(record, event) {
+  return Boolean(TRANSITIONS[record.state]?.[event]);
+}
+
+/** A new draft; the UUID is made here, on the phone, and never changes. */
+export function newDraft({ uuid, roundId, formVersionId, unitId, userId, now }) {
+  return {
+    uuid,
+    state: DRAFT,
+    round_id: roundId,
+    form_version_id: formVersionId,
+    unit_id: unitId,
+    user_id: userId,
+    started_at: now,
+    updated_at: now,
+    completed_at: null,
+    answers: {},
+    page: 0,
+    errors: [],
+    attempts: 0,
+  };
+}
+
+/** Returns a new record; never mutates the one given. */
+export function transition(record, event, data = {}) {
+  const next = TRANSITIONS[record.state]?.[event];
+  if (!next) throw new InvalidTransition(record.state, event);
+  const now = data.now ?? new Date().toISOString();
+  const out = { ...record, state: next, updated_at: now };
+  switch (event) {
+    case 'save':
+      if (data.answers) out.answers = data.answers;
+      if (data.page !== undefined) out.page = data.page;
+      break;
+    case 'complete':
+      if (data.answers) out.answers = data.answers;
+      out.completed_at = now;
+      out.errors = [];
+      break;
+    case 'send':
+      out.attempts = (record.attempts ?? 0) + 1;
+      break;
+    case 'created':
+    case 'duplicate':
+    case 'conflict':
+      // Synced: keep a stub for the progress counts, drop the resident's answers
+      // so a shared phone does not carry them around.
+      delete out.answers;
+      out.ack_status = event;
+      out.synced_at = now;
+      out.errors = [];
+      break;
+    case 'rejected':
+      out.errors = normaliseErrors(data.errors);
+      break;
+    case 'edit':
+      out.completed_at = null;
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+/** Responses stuck in `sending` after a crash go back to the queue. */
+export function recoverInterrupted(record) {
+  return record.state === SENDING ? transition(record, 'failed') : record;
+}
+
+/** Server errors may be strings or objects with a message in one or two languages. */
+export function normaliseErrors(errors) {
+  if (!Array.isArray(errors)) return errors ? [normaliseError(errors)] : [];
+  return errors.map(normaliseError);
+}
+
+function normaliseError(error) {
+  if (typeof error === 'string') return { code: 'error', message: { vi: error, en: error } };
+  const message = error?.message;
+  const text = typeof message === 'string'
+    ? { vi: message, en: error?.message_en ?? error?.details?.message_en ?? message }
+    : { vi: message?.vi ?? String(error?.code ?? 'error'), en: message?.en ?? message?.vi ?? '' };
+  return { code: error?.code ?? 'error', question: error?.question ?? error?.field ?? null, message: text };
+}
+
+/** The JSON the server expects for one response. */
+export function toSubmission(record, client) {
+  return {
+    uuid: record.uuid,
+    round_id: record.round_id,
+    form_version_id: record.form_version_id,
+    unit_id: record.unit_id,
+    started_at: record.started_at,
+    completed_at: record.completed_at,
+    answers: record.answers ?? {},
+    client,
+  };
+}
+
+export class BadReply extends Error {
+  constructor(reason) {
+    super(`the server's reply is not a sync result: ${reason}`);
+    this.name = 'BadReply';
+  }
+}
+
+/**
+ * Checks that `body` is our answer to the batch `sentUuids` (a captive portal may
+ * answer 200 with HTML) and returns uuid -> result. Throws BadReply otherwise.
+ */
+export function readSyncReply(sentUuids, body) {
+  if (!body || typeof body !== 'object' || !Array.isArray(body.results)) {
+    throw new BadReply('no results array');
+  }
+  if (body.results.length !== sentUuids.length) throw new BadReply('wrong number of results');
+  const byUuid = new Map();
+  for (const result of body.results) {
+    if (!result || typeof result.uuid !== 'string' || typeof result.status !== 'string') {
+      throw new BadReply('a result without uuid or status');
+    }
+    if (!ACK_STATUSES.has(result.status) && result.status !== 'rejected') {
+      throw new BadReply(`unknown status ${result.status}`);
+    }
+    byUuid.set(result.uuid, result);
+  }
+  for (const uuid of sentUuids) {
+    if (!byUuid.has(uuid)) throw new BadReply(`no result for ${uuid}`);
+  }
+  return byUuid;
+}
+
+/** Applies one server result to a record that was being sent. */
+export function applyResult(record, result, now) {
+  return transition(record, result.status, { errors: result.errors, now });
+}
+
+/** Counts per round and unit: collected on this phone, and how many of those are synced. */
+export function progressCounts(records) {
+  const counts = new Map();
+  for (const record of records) {
+    if (record.state === DRAFT) continue;
+    const key = `${record.round_id}:${record.unit_id}`;
+    const entry = counts.get(key) ?? { collected: 0, synced: 0 };
+    entry.collected += 1;
+    if (record.state === ACKNOWLEDGED) entry.synced += 1;
+    counts.set(key, entry);
+  }
+  return counts;
+}

@@ -1,0 +1,134 @@
+// Who is logged in, their rounds and form versions. No DOM: the UI listens to 'change'.
+import * as storage from './storage.js';
+import { UNSYNCED } from './outbox.js';
+
+export class LogoutRefused extends Error {
+  constructor(count) {
+    super(`${count} responses are not synced`);
+    this.name = 'LogoutRefused';
+    this.count = count;
+  }
+}
+
+export function deviceName() {
+  const ua = globalThis.navigator?.userAgent ?? '';
+  const model = ua.match(/Android[^;)]*;\s*([^;)]+)/)?.[1] ?? (ua.includes('iPhone') ? 'iPhone' : 'Browser');
+  return `Lắng Nghe PWA · ${model}`.slice(0, 80);
+}
+
+/** Open and upcoming rounds, from the server's list and today's clock (works offline). */
+export function roundPhase(round, now = new Date()) {
+  if (round.status === 'closed' || (round.closes_at && new Date(round.closes_at) <= now)) return 'closed';
+  if (round.opens_at && new Date(round.opens_at) > now) return 'upcoming';
+  if (round.status === 'draft') return 'upcoming';
+  return 'open';
+}
+
+export class Session extends EventTarget {
+  constructor(api) {
+    super();
+    this.api = api;
+    this.token = null;
+    this.user = null;
+    this.rounds = [];
+    this.needsLogin = false;
+  }
+
+  get loggedIn() {
+    return Boolean(this.token && this.user);
+  }
+
+  #changed() {
+    this.dispatchEvent(new Event('change'));
+  }
+
+  async load() {
+    [this.token, this.user] = await Promise.all([storage.getMeta('token'), storage.getMeta('user')]);
+    this.rounds = (await storage.getMeta('assignments'))?.rounds ?? [];
+    this.needsLogin = Boolean(await storage.getMeta('needs_login'));
+    this.#changed();
+  }
+
+  async login(username, password) {
+    const body = await this.api.login(username.normalize('NFC').trim(), password, deviceName());
+    if (this.user && this.user.id !== body.user.id) {
+      // Another volunteer on this phone: their rounds are not ours.
+      await storage.deleteMeta('assignments');
+      await storage.deleteMeta('assignments_etag');
+      this.rounds = [];
+    }
+    await storage.setMeta('token', body.token);
+    await storage.setMeta('token_expires_at', body.expires_at ?? null);
+    await storage.setMeta('user', body.user);
+    await storage.deleteMeta('needs_login');
+    this.token = body.token;
+    this.user = body.user;
+    this.needsLogin = false;
+    this.#changed();
+    try {
+      await this.refresh();
+    } catch {
+      // Logged in but the round list failed to load: the next refresh will fetch it.
+    }
+  }
+
+  /** The login expired or was revoked: keep everything, ask for the password again. */
+  async markLoginNeeded() {
+    if (this.needsLogin) return;
+    this.needsLogin = true;
+    await storage.setMeta('needs_login', true);
+    this.#changed();
+  }
+
+  /** Fetches rounds (ETag) and any form version not yet on the phone. */
+  async refresh() {
+    if (!this.loggedIn) return;
+    const etag = await storage.getMeta('assignments_etag');
+    const fresh = await this.api.assignments(this.rounds.length ? etag : null);
+    if (fresh) {
+      await storage.setMeta('assignments', fresh.body);
+      await storage.setMeta('assignments_etag', fresh.etag ?? null);
+      this.rounds = fresh.body.rounds;
+    }
+    const wanted = new Set(this.rounds.map((round) => round.form_version_id));
+    for (const id of wanted) {
+      if (await storage.getForm(id)) continue;
+      const body = await this.api.formVersion(id);
+      await storage.putForm({ id, definition: body.definition ?? body, fetched_at: new Date().toISOString() });
+    }
+    await storage.setMeta('assignments_checked_at', new Date().toISOString());
+    this.#changed();
+  }
+
+  async definition(formVersionId) {
+    return (await storage.getForm(formVersionId))?.definition ?? null;
+  }
+
+  round(id) {
+    return this.rounds.find((round) => round.id === id) ?? null;
+  }
+
+  unit(roundId, unitId) {
+    return this.round(roundId)?.units?.find((unit) => unit.id === unitId) ?? null;
+  }
+
+  /** Refuses while unsynced answers exist that were not exported to a file. */
+  async logout() {
+    const unsynced = await storage.responsesInStates(UNSYNCED);
+    const exported = new Set((await storage.getMeta('last_export'))?.uuids ?? []);
+    const unsafe = unsynced.filter((record) => !exported.has(record.uuid));
+    if (unsafe.length) throw new LogoutRefused(unsafe.length);
+    try {
+      await this.api.logout();
+    } catch {
+      // Offline: the token expires on its own; the phone forgets it now.
+    }
+    await storage.forgetSession();
+    await storage.deleteMeta('needs_login');
+    this.token = null;
+    this.user = null;
+    this.rounds = [];
+    this.needsLogin = false;
+    this.#changed();
+  }
+}

@@ -1,0 +1,157 @@
+// The sync engine: sends the outbox in batches, retries with backoff, never touches
+// the DOM. Listen to its 'status' events. The same code runs in the page and in the
+// service worker (Background Sync), serialised by a lock.
+import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
+import {
+  QUEUED, SENDING, REJECTED, transition, recoverInterrupted, toSubmission, applyResult,
+} from './outbox.js';
+
+export const BATCH_SIZE = 100;
+export const PERIOD_MS = 120_000;
+
+/** Web Locks where available (tabs and the worker share them), else an in-process queue. */
+export function makeLock(locks = globalThis.navigator?.locks) {
+  if (locks?.request) return (name, work) => locks.request(name, work);
+  let tail = Promise.resolve();
+  return (name, work) => {
+    const result = tail.then(work, work);
+    tail = result.catch(() => {});
+    return result;
+  };
+}
+
+export class SyncEngine extends EventTarget {
+  #timer = null;
+  #current = null;
+  #started = false;
+
+  constructor({
+    store, api, client = {}, getUserId = async () => null, isOnline = () => true,
+    batchSize = BATCH_SIZE, periodMs = PERIOD_MS, backoff = DEFAULT_BACKOFF,
+    now = () => new Date(), timers = globalThis, random = Math.random, lock = makeLock(),
+  }) {
+    super();
+    Object.assign(this, { store, api, client, getUserId, isOnline, batchSize, periodMs, backoff, now, timers, random, lock });
+    this.status = {
+      running: false, waiting: 0, rejected: 0, lastSuccessAt: null, error: null,
+      failures: 0, nextAttemptAt: null,
+    };
+  }
+
+  #emit(changes = {}) {
+    Object.assign(this.status, changes);
+    this.dispatchEvent(new CustomEvent('status', { detail: { ...this.status } }));
+  }
+
+  async refreshCounts() {
+    const records = await this.store.responsesInStates([QUEUED, SENDING, REJECTED]);
+    const lastSuccessAt = this.status.lastSuccessAt ?? (await this.store.getMeta('last_sync_at')) ?? null;
+    this.#emit({
+      waiting: records.filter((r) => r.state !== REJECTED).length,
+      rejected: records.filter((r) => r.state === REJECTED).length,
+      lastSuccessAt,
+    });
+  }
+
+  /** Starts the timers: a sync now, then periodically and after failures. */
+  start() {
+    this.#started = true;
+    this.#schedule(0);
+  }
+
+  stop() {
+    this.#started = false;
+    if (this.#timer) this.timers.clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  /** After a new login: forget the auth error and try again at once. */
+  resume() {
+    this.#emit({ error: null, failures: 0 });
+    return this.syncNow('resume');
+  }
+
+  #schedule(delay) {
+    if (!this.#started) return;
+    if (this.#timer) this.timers.clearTimeout(this.#timer);
+    this.#timer = this.timers.setTimeout(() => {
+      this.#timer = null;
+      this.syncNow('timer');
+    }, delay);
+    this.#emit({ nextAttemptAt: new Date(this.now().getTime() + delay).toISOString() });
+  }
+
+  /** One pass over the outbox; concurrent calls share the pass in progress. */
+  syncNow(reason = 'manual') {
+    if (!this.#current) {
+      this.#current = this.#pass(reason).finally(() => { this.#current = null; });
+    }
+    return this.#current;
+  }
+
+  async #pass(reason) {
+    if (this.status.error?.kind === 'auth' && reason !== 'resume' && reason !== 'manual') {
+      await this.refreshCounts();
+      return { sent: 0, skipped: 'auth' };
+    }
+    if (!this.isOnline()) {
+      await this.refreshCounts();
+      this.#emit({ error: { kind: 'offline' } });
+      return { sent: 0, skipped: 'offline' };
+    }
+    this.#emit({ running: true });
+    try {
+      const summary = await this.lock('lang-nghe-sync', () => this.#sendAll());
+      const lastSuccessAt = this.now().toISOString();
+      await this.store.setMeta('last_sync_at', lastSuccessAt);
+      this.#emit({ running: false, error: null, failures: 0, lastSuccessAt });
+      this.#schedule(this.periodMs);
+      return summary;
+    } catch (error) {
+      const failures = this.status.failures + 1;
+      this.#emit({
+        running: false,
+        failures,
+        error: { kind: error?.kind ?? 'unknown', code: error?.code ?? null, message: error?.message ?? String(error) },
+      });
+      // An expired login waits for the volunteer to log in again; the rest retries.
+      if (error?.kind !== 'auth') this.#schedule(backoffDelay(failures, this.backoff, this.random));
+      return { sent: 0, error };
+    } finally {
+      await this.refreshCounts();
+    }
+  }
+
+  async #sendAll() {
+    // Inside the lock nobody else is sending: `sending` records are left from a crash.
+    const stuck = await this.store.responsesInStates([SENDING]);
+    if (stuck.length) await this.store.putResponses(stuck.map(recoverInterrupted));
+
+    const userId = await this.getUserId();
+    const summary = { sent: 0, created: 0, duplicate: 0, conflict: 0, rejected: 0 };
+    for (;;) {
+      const queued = (await this.store.responsesInStates([QUEUED]))
+        .filter((r) => r.user_id == null || userId == null || r.user_id === userId)
+        .sort((a, b) => String(a.completed_at).localeCompare(String(b.completed_at)));
+      if (!queued.length) return summary;
+      const nowIso = this.now().toISOString();
+      const batch = queued.slice(0, this.batchSize).map((r) => transition(r, 'send', { now: nowIso }));
+      await this.store.putResponses(batch);
+      let results;
+      try {
+        results = await this.api.submit(batch.map((r) => toSubmission(r, this.client)));
+      } catch (error) {
+        await this.store.putResponses(batch.map((r) => transition(r, 'failed', { now: nowIso })));
+        throw error;
+      }
+      const doneAt = this.now().toISOString();
+      const updated = batch.map((r) => applyResult(r, results.get(r.uuid), doneAt));
+      await this.store.putResponses(updated);
+      for (const record of updated) {
+        summary.sent += 1;
+        summary[record.ack_status ?? REJECTED] += 1;
+      }
+      this.dispatchEvent(new CustomEvent('batch', { detail: { ...summary } }));
+    }
+  }
+}

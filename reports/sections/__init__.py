@@ -1,0 +1,1 @@
+"""The parts of the round report, each a function returning flowables."""

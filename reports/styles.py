@@ -1,0 +1,98 @@
+"""Paragraph styles, colours and the only way text enters a Paragraph: escaped and NFC.
+
+reportlab's Paragraph parses its text as markup, so a resident's answer containing
+``<font>`` or ``&`` would otherwise change the layout or break the build. ``para`` escapes
+plain text; ``markup`` fills our own templates with escaped values.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
+
+from reports.fonts import BOLD, register_fonts
+
+INK = colors.HexColor("#1F2933")
+MUTED = colors.HexColor("#5F6B7A")
+ACCENT = colors.HexColor("#B71C1C")       # the red of official documents, used sparingly
+PRIMARY = colors.HexColor("#1E5AA8")
+RULE = colors.HexColor("#C9D1DB")
+ZEBRA = colors.HexColor("#F3F5F8")
+RISE = colors.HexColor("#1B7F3B")
+FALL = colors.HexColor("#B3261E")
+# Rất không hài lòng .. Rất hài lòng: red to green, distinguishable in grey print too
+LIKERT = tuple(colors.HexColor(c) for c in ("#C62828", "#EF8A62", "#D9D9D9", "#67A9CF",
+                                            "#1F6FB2"))
+
+
+def clean(text: object) -> str:
+    """NFC-normalised text (decomposed Vietnamese renders with misplaced marks)."""
+    return unicodedata.normalize("NFC", str(text))
+
+
+def safe(text: object) -> str:
+    """Plain text made safe to put inside Paragraph markup."""
+    return escape(clean(text))
+
+
+def markup(template: str, **values: object) -> str:
+    """Our own markup template with every value escaped."""
+    return template.format(**{key: safe(value) for key, value in values.items()})
+
+
+def para(text: object, style: str = "body") -> Paragraph:
+    """A Paragraph of plain text: nothing in ``text`` is interpreted as markup."""
+    return Paragraph(safe(text), styles()[style])
+
+
+def rich(markup_text: str, style: str = "body") -> Paragraph:
+    """A Paragraph of markup that the caller built with ``markup``/``safe``."""
+    return Paragraph(markup_text, styles()[style])
+
+
+@cache
+def styles() -> dict[str, ParagraphStyle]:
+    font = register_fonts()
+    body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=13, textColor=INK)
+    return {
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10.5),
+        "muted": ParagraphStyle("muted", parent=body, fontSize=8, leading=10.5,
+                                textColor=MUTED),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=11),
+        "cell_right": ParagraphStyle("cell_right", parent=body, fontSize=8.5, leading=11,
+                                     alignment=TA_RIGHT),
+        "cell_head": ParagraphStyle("cell_head", parent=body, fontName=BOLD, fontSize=8.5,
+                                    leading=11),
+        "cell_head_right": ParagraphStyle("cell_head_right", parent=body, fontName=BOLD,
+                                          fontSize=8.5, leading=11, alignment=TA_RIGHT),
+        "h1": ParagraphStyle("h1", parent=body, fontName=BOLD, fontSize=15, leading=19,
+                             textColor=PRIMARY, spaceBefore=4, spaceAfter=8),
+        "h2": ParagraphStyle("h2", parent=body, fontName=BOLD, fontSize=11.5, leading=15,
+                             spaceBefore=10, spaceAfter=4),
+        "figure": ParagraphStyle("figure", parent=body, fontName=BOLD, fontSize=20,
+                                 leading=24, textColor=PRIMARY),
+        "figure_label": ParagraphStyle("figure_label", parent=body, fontSize=8.5, leading=11,
+                                       textColor=MUTED),
+        "cover_nation": ParagraphStyle("cover_nation", parent=body, fontName=BOLD,
+                                       fontSize=10, leading=13, alignment=TA_CENTER),
+        "cover_motto": ParagraphStyle("cover_motto", parent=body, fontName=BOLD, fontSize=10,
+                                      leading=13, alignment=TA_CENTER),
+        "cover_issuer": ParagraphStyle("cover_issuer", parent=body, fontName=BOLD,
+                                       fontSize=10, leading=13, alignment=TA_CENTER),
+        "cover_title": ParagraphStyle("cover_title", parent=body, fontName=BOLD, fontSize=22,
+                                      leading=28, alignment=TA_CENTER, textColor=ACCENT),
+        "cover_subtitle": ParagraphStyle("cover_subtitle", parent=body, fontSize=13,
+                                         leading=17, alignment=TA_CENTER),
+        "cover_unit": ParagraphStyle("cover_unit", parent=body, fontName=BOLD, fontSize=17,
+                                     leading=22, alignment=TA_CENTER, textColor=PRIMARY),
+        "cover_meta": ParagraphStyle("cover_meta", parent=body, fontSize=10.5, leading=15),
+        "comment": ParagraphStyle("comment", parent=body, fontSize=9, leading=12.5,
+                                  leftIndent=14, firstLineIndent=-14, spaceAfter=3),
+    }

@@ -1,0 +1,73 @@
+"""Lắng Nghe: the Flask application factory."""
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from server.config import load_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    instance_path = os.environ.get("LANG_NGHE_INSTANCE", str(PROJECT_ROOT / "instance"))
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=False)
+    app.config.from_mapping(load_config(instance_path, config))
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from server import database, errors, models, security  # noqa: F401  (models: the schema)
+    from server.auth import csrf
+    from server.extensions import api, db, migrate
+    from server.templating import init_app as init_templating
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    api.init_app(app, spec_kwargs={"info": {"description": "Lắng Nghe: resident survey API"}})
+    errors.init_app(app)
+    security.init_app(app)
+    csrf.init_app(app)
+    init_templating(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from server import health, web
+    from server.api_docs import bp as api_docs_bp
+    from server.auth import routes as auth_routes
+    from server.auth import web as auth_web
+    from server.extensions import api
+    from server.forms import routes as forms_routes
+    from server.pwa_host import routes as pwa_routes
+    from server.reporting import routes as reporting_routes
+    from server.reporting import web as reporting_web
+    from server.rounds import routes as rounds_routes
+    from server.sync import routes as sync_routes
+
+    for blp in (health.blp, auth_routes.blp, forms_routes.blp, rounds_routes.blp,
+                sync_routes.blp, reporting_routes.blp):
+        api.register_blueprint(blp)
+    for bp in (web.bp, auth_web.bp, reporting_web.bp, pwa_routes.bp, api_docs_bp):
+        app.register_blueprint(bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from server import scheduling
+    from server.cli import create_user_command, seed_demo_command
+    from server.forms.cli import forms_cli
+
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(forms_cli)
+    scheduling.init_app(app)

@@ -1,0 +1,55 @@
+"""Bearer-token authentication for the API."""
+
+from functools import wraps
+
+from flask import current_app, g, request
+
+from server.auth.tokens import TokenProblem, resolve_token
+from server.errors import ApiError
+
+TOKEN_MESSAGES = {
+    "not_authenticated": ("Bạn chưa đăng nhập. Vui lòng đăng nhập.", "You are not logged in. Please log in."),
+    "token_invalid": ("Phiên đăng nhập không hợp lệ. Vui lòng đăng nhập lại.", "Your login is not valid. Please log in again."),
+    "token_expired": ("Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại; dữ liệu trên máy vẫn được giữ.", "Your login has expired. Please log in again; data on this device is kept."),
+    "token_revoked": ("Phiên đăng nhập đã bị thu hồi. Vui lòng đăng nhập lại; dữ liệu trên máy vẫn được giữ.", "Your login was revoked. Please log in again; data on this device is kept."),
+}
+
+
+def _unauthenticated(code: str) -> ApiError:
+    vi, en = TOKEN_MESSAGES[code]
+    return ApiError(401, code, vi, {"message_en": en}, headers={"WWW-Authenticate": "Bearer"})
+
+
+def authenticate_request():
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthenticated("not_authenticated")
+    try:
+        record = resolve_token(token.strip())
+    except TokenProblem as problem:
+        raise _unauthenticated(problem.code) from None
+    g.current_token = record
+    g.current_user = record.user
+    return record.user
+
+
+def forbidden(message_vi: str = "Bạn không có quyền làm việc này.",
+              message_en: str = "You are not allowed to do this.") -> ApiError:
+    return ApiError(403, "forbidden", message_vi, {"message_en": message_en})
+
+
+def api_login_required(roles: tuple[str, ...] | None = None):
+    """Require a valid bearer token, and one of `roles` when given."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            user = authenticate_request()
+            if roles and user.role not in roles:
+                raise forbidden()
+            return current_app.ensure_sync(view)(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

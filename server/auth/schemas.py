@@ -1,0 +1,20 @@
+import marshmallow as ma
+
+
+class TokenRequestSchema(ma.Schema):
+    username = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80))
+    password = ma.fields.String(required=True, validate=ma.validate.Length(max=1024))
+    device_name = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
+
+
+class UserSchema(ma.Schema):
+    id = ma.fields.Integer()
+    username = ma.fields.String()
+    display_name = ma.fields.String()
+    role = ma.fields.String()
+
+
+class TokenResponseSchema(ma.Schema):
+    token = ma.fields.String()
+    expires_at = ma.fields.DateTime()
+    user = ma.fields.Nested(UserSchema)

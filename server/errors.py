@@ -1,0 +1,104 @@
+"""One error shape for the whole API: {"error": {"code", "message", "details"}}."""
+
+import logging
+
+import marshmallow as ma
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+
+# Messages a person can read, for the statuses the API answers on its own.
+STATUS_MESSAGES = {
+    400: ("bad_request", "Yêu cầu không hợp lệ.", "The request is not valid."),
+    401: ("not_authenticated", "Cần đăng nhập.", "Authentication required."),
+    403: ("forbidden", "Bạn không có quyền làm việc này.", "You are not allowed to do this."),
+    404: ("not_found", "Không tìm thấy.", "Not found."),
+    405: ("method_not_allowed", "Phương thức không được hỗ trợ.", "Method not allowed."),
+    413: ("payload_too_large", "Dữ liệu gửi lên quá lớn.", "The request body is too large."),
+    415: ("unsupported_media_type", "Kiểu dữ liệu không được hỗ trợ.", "Unsupported media type."),
+    429: ("too_many_requests", "Quá nhiều yêu cầu, vui lòng thử lại sau.", "Too many requests, try again later."),
+    500: ("internal_error", "Lỗi máy chủ. Vui lòng thử lại sau.", "Server error. Please try again later."),
+    503: ("unavailable", "Dịch vụ tạm thời không sẵn sàng.", "Service temporarily unavailable."),
+}
+
+
+class ApiError(Exception):
+    """Raise anywhere in a request to answer the client with the error shape."""
+
+    def __init__(self, status: int, code: str, message: str, details=None, headers=None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+        self.headers = headers or {}
+
+
+class ErrorBodySchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    message = ma.fields.String(required=True)
+    details = ma.fields.Raw(allow_none=True)
+
+
+class ErrorSchema(ma.Schema):
+    """Documents the error shape in the OpenAPI document."""
+
+    error = ma.fields.Nested(ErrorBodySchema, required=True)
+
+
+def error_response(status: int, code: str, message: str, details=None, headers=None):
+    body = {"error": {"code": code, "message": message, "details": details}}
+    response = jsonify(body)
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(API_PREFIX) or request.accept_mimetypes.best == "application/json"
+
+
+def handle_api_error(error: ApiError):
+    return error_response(error.status, error.code, error.message, error.details, error.headers)
+
+
+def handle_http_exception(error: HTTPException):
+    status = error.code or 500
+    if isinstance(error, InternalServerError) and error.original_exception is not None:
+        log.error("unhandled error on %s %s", request.method, request.path,
+                  exc_info=error.original_exception)
+    if not _wants_json():
+        if status == 401:
+            from flask import redirect, url_for
+            return redirect(url_for("auth_web.login", next=request.full_path))
+        return render_template("error.html", status=status,
+                               message=STATUS_MESSAGES.get(status, ("", error.name, ""))[1]), status
+    code, message_vi, message_en = STATUS_MESSAGES.get(status, ("error", error.name, error.name))
+    data = getattr(error, "data", None) or {}
+    details = {"message_en": message_en}
+    if "messages" in data:
+        # webargs validation errors: field -> messages, per location
+        status, code = 400, "validation_error"
+        message_vi = "Dữ liệu gửi lên không hợp lệ."
+        details = {"message_en": "The request data is not valid.", "fields": data["messages"]}
+    elif "message" in data:
+        message_vi = data["message"]
+    headers = dict(data.get("headers") or {})
+    if status == 405 and error.valid_methods:
+        headers["Allow"] = ", ".join(error.valid_methods)
+    return error_response(status, code, message_vi, details, headers)
+
+
+def handle_unexpected(error: Exception):
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return handle_http_exception(InternalServerError(original_exception=error))
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(ApiError, handle_api_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

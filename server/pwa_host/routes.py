@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("pwa_host", __name__)

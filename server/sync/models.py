@@ -1,0 +1,58 @@
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.db_types import JSONType, UTCDateTime, utcnow
+from server.extensions import db
+from server.people.models import User
+from server.rounds.models import Round
+from server.units.models import Unit
+
+RESPONSE_STATUSES = ("accepted", "flagged", "rejected")
+
+
+class Response(db.Model):
+    """One resident's answers (phiếu), identified by the UUID made on the phone."""
+
+    __tablename__ = "responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    form_version_id: Mapped[int] = mapped_column(ForeignKey("form_versions.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answers: Mapped[dict] = mapped_column(JSONType)
+    # Questions hidden by skip logic: tells "skipped by logic" from "missing".
+    skipped: Mapped[list] = mapped_column(JSONType, default=list)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="accepted")
+    reasons: Mapped[list] = mapped_column(JSONType, default=list)
+    is_late: Mapped[bool] = mapped_column(default=False)
+    client: Mapped[dict] = mapped_column(JSONType, default=dict)
+
+    round: Mapped[Round] = relationship()
+    unit: Mapped[Unit] = relationship()
+    volunteer: Mapped[User] = relationship()
+
+
+class ResponseConflict(db.Model):
+    """A second, different upload under a UUID already stored: kept for an admin to review."""
+
+    __tablename__ = "response_conflicts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
+    form_version_id: Mapped[int | None] = mapped_column(ForeignKey("form_versions.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    answers: Mapped[dict] = mapped_column(JSONType)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict] = mapped_column(JSONType)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,52 @@
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.extensions import db
+
+# Kinds of unit. Commune level since 1 July 2025: commune, ward, special_zone; older
+# three-tier data keeps district; below a commune are the residential groups.
+UNIT_KINDS = (
+    "province", "district", "commune", "ward", "special_zone",
+    "village", "hamlet", "residential_group",
+)
+COMMUNE_LEVEL_KINDS = ("commune", "ward", "special_zone")
+UNIT_KIND_LABELS = {
+    "province": {"vi": "Tỉnh/Thành phố", "en": "Province"},
+    "district": {"vi": "Quận/Huyện", "en": "District"},
+    "commune": {"vi": "Xã", "en": "Commune"},
+    "ward": {"vi": "Phường", "en": "Ward"},
+    "special_zone": {"vi": "Đặc khu", "en": "Special zone"},
+    "village": {"vi": "Thôn", "en": "Village"},
+    "hamlet": {"vi": "Ấp/Bản", "en": "Hamlet"},
+    "residential_group": {"vi": "Tổ dân phố", "en": "Residential group"},
+}
+
+
+class Unit(db.Model):
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # Materialised path of ids ("/1/5/23/"): all descendants in one LIKE query.
+    path: Mapped[str] = mapped_column(String(512), index=True, default="")
+
+    parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Unit"]] = relationship(back_populates="parent", order_by="Unit.name")
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+
+    def is_within(self, other: "Unit") -> bool:
+        """True when this unit is `other` or lies below it."""
+        return self.path.startswith(other.path)
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.id} {self.kind} {self.name!r}>"
