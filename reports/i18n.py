@@ -44,7 +44,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "largest_rises": ("Tăng nhiều nhất", "Largest rises"),
     "largest_falls": ("Giảm nhiều nhất", "Largest falls"),
     "none": ("Không có", "None"),
-    "clear_change": ("thay đổi rõ rệt", "clear change"),
+    "clear_change": ("rõ rệt", "clear"),
     "figure": ("Chỉ tiêu đánh giá", "Item"),
     "this_round": ("Đợt này", "This round"),
     "previous": ("Đợt trước", "Previous"),

@@ -19,7 +19,7 @@ from server.extensions import db as _db
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FORM = ROOT / "forms" / "resident_survey.json"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-DB_FIXTURES = {"db", "committed_db", "factory", "client", "live_server"}
+DB_FIXTURES = {"db", "committed_db", "factory", "factory_committed", "client", "live_server"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -75,7 +75,9 @@ class _BoundSession(FlaskSession):
 @pytest.fixture
 def db(app):
     """The database, inside a transaction that is rolled back after the test.
-    Commits in the code under test become savepoints."""
+    Commits in the code under test become savepoints. The app context stays pushed for the
+    whole test, so test-client requests share it (and `g`): never cache per-request data in `g`
+    across requests."""
     with app.app_context():
         connection = _db.engine.connect()
         outer = connection.begin()
@@ -179,3 +181,9 @@ class Factory:
 @pytest.fixture
 def factory(db):
     return Factory(db)
+
+
+@pytest.fixture
+def factory_committed(committed_db):
+    """Factories on the real database (use with committed_db; commit yourself)."""
+    return Factory(committed_db)

@@ -74,8 +74,8 @@ def cover(context: Context) -> list[Flowable]:
         _details(context),
         Spacer(1, 20 * mm),
         para(context.text("generated", when=format_datetime(summary.generated_at, lang)),
-             "muted"),
+             "muted_center"),
     ]
     if summary.round.status == "open":
-        story.append(para(context.text("in_progress_note"), "muted"))
+        story.append(para(context.text("in_progress_note"), "muted_center"))
     return story

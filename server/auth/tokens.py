@@ -30,8 +30,9 @@ def hash_token(token: str) -> str:
 
 def issue_token(user: User, lifetime_days: int, name: str = "") -> IssuedToken:
     token = secrets.token_urlsafe(32)
+    now = utcnow()
     record = DeviceToken(user=user, name=name[:200], token_hash=hash_token(token),
-                         created_at=utcnow(), expires_at=utcnow() + timedelta(days=lifetime_days))
+                         created_at=now, expires_at=now + timedelta(days=lifetime_days))
     db.session.add(record)
     db.session.flush()
     return IssuedToken(token=token, record=record)

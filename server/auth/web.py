@@ -3,8 +3,7 @@
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, abort, flash, g, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 
 from server.auth.login import LOGIN_MESSAGES, LoginRefused, check_login
 from server.extensions import db
@@ -14,11 +13,10 @@ bp = Blueprint("auth_web", __name__)
 
 
 def current_web_user() -> User | None:
-    if "web_user" not in g:
-        user_id = session.get("user_id")
-        user = db.session.get(User, user_id) if user_id else None
-        g.web_user = user if user is not None and user.is_active else None
-    return g.web_user
+    # No caching in `g`: session.get() uses the identity map, and tests reuse one app context.
+    user_id = session.get("user_id")
+    user = db.session.get(User, user_id) if user_id else None
+    return user if user is not None and user.is_active else None
 
 
 def web_login_required(roles: tuple[str, ...] | None = None):

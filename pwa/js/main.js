@@ -1,0 +1,170 @@
+// Wiring: storage, session, sync engine, service worker, router, screens.
+import { initLanguage, i18nEvents, t } from './i18n.js';
+import * as storage from './storage.js';
+import { createApi } from './api.js';
+import { Session } from './session.js';
+import { SyncEngine } from './sync.js';
+import { connection, isOnline } from './connection.js';
+import { DRAFT, OUTBOX } from './outbox.js';
+import {
+  registerServiceWorker, swEvents, applyUpdate, updateWaiting, appVersion, requestBackgroundSync, checkForUpdate,
+} from './sw-client.js';
+import { h, toast } from './ui/dom.js';
+import { renderStatusBar } from './ui/status-bar.js';
+import { renderLogin } from './ui/login.js';
+import { renderHome } from './ui/home.js';
+import { renderForm } from './ui/form.js';
+import { renderReview } from './ui/review.js';
+import { renderOutbox } from './ui/outbox.js';
+import { renderDrafts } from './ui/drafts.js';
+import { renderSettings, requestPersistence } from './ui/settings.js';
+
+initLanguage();
+
+const api = createApi({ getToken: () => storage.getMeta('token') });
+const session = new Session(api);
+const engine = new SyncEngine({
+  store: storage.syncStore,
+  api,
+  client: { app_version: 'pwa', device: navigator.userAgent.slice(0, 200) },
+  getUserId: async () => session.user?.id ?? null,
+  isOnline,
+});
+
+const main = document.getElementById('main');
+const statusBar = document.getElementById('status-bar');
+const nav = document.getElementById('nav');
+const updateBanner = document.getElementById('update-banner');
+let cleanup = null;
+let currentRoute = null;
+
+const ctx = {
+  session,
+  navigate(hash, { replace = false } = {}) {
+    if (replace) history.replaceState(null, '', hash);
+    else history.pushState(null, '', hash);
+    route();
+  },
+  rerender: () => route(),
+  syncNow: () => engine.syncNow('manual'),
+  onLoggedIn() {
+    engine.resume();
+    requestPersistence().then((granted) => { if (granted === false) toast(t('persist_no')); }).catch(() => {});
+    ctx.navigate('#/home', { replace: true });
+  },
+  onCompleted() {
+    engine.syncNow('completed');
+    requestBackgroundSync();
+  },
+  appVersion: () => appVersion() ?? '—',
+};
+
+function parseHash() {
+  const [path, query = ''] = (location.hash || '#/home').slice(1).split('?');
+  const parts = path.split('/').filter(Boolean);
+  return { name: parts[0] ?? 'home', id: parts[1] ?? null, params: new URLSearchParams(query) };
+}
+
+async function route() {
+  const previous = cleanup;
+  cleanup = null;
+  if (previous) await previous();
+  const { name, id, params } = parseHash();
+  let target = name;
+  if (!session.loggedIn && target !== 'login') target = 'login';
+  if (session.loggedIn && target === 'login' && !session.needsLogin) target = 'home';
+  currentRoute = target;
+  document.body.dataset.route = target;
+  renderNav();
+  renderUpdateBanner();
+  try {
+    switch (target) {
+      case 'login': renderLogin(main, ctx); break;
+      case 'form': cleanup = await renderForm(main, ctx, { uuid: id, question: params.get('q') }); break;
+      case 'review': await renderReview(main, ctx, { uuid: id }); break;
+      case 'outbox': await renderOutbox(main, ctx); break;
+      case 'drafts': await renderDrafts(main, ctx); break;
+      case 'settings': await renderSettings(main, ctx); break;
+      default: await renderHome(main, ctx);
+    }
+  } catch (error) {
+    main.replaceChildren(h('div', { class: 'screen' }, h('h1', {}, t('screen_failed')), h('p', {}, String(error?.message ?? error))));
+  }
+}
+
+async function renderNav() {
+  nav.hidden = !session.loggedIn || currentRoute === 'form' || currentRoute === 'login';
+  if (nav.hidden) return;
+  const records = await storage.responsesInStates([DRAFT, ...OUTBOX]);
+  const drafts = records.filter((r) => r.state === DRAFT).length;
+  const outbox = records.length - drafts;
+  const item = (route, label, count) => h('a', {
+    href: `#/${route}`, class: 'nav-item', 'aria-current': currentRoute === route ? 'page' : null,
+  }, label, count ? h('span', { class: 'badge' }, String(count)) : null);
+  nav.replaceChildren(
+    item('home', t('nav_home')), item('drafts', t('nav_drafts'), drafts),
+    item('outbox', t('nav_outbox'), outbox), item('settings', t('nav_settings')));
+  nav.setAttribute('aria-label', t('nav_label'));
+}
+
+function renderUpdateBanner() {
+  // Never in the middle of a response: the offer waits until the form is left.
+  const show = updateWaiting() && currentRoute !== 'form' && currentRoute !== 'review';
+  updateBanner.hidden = !show;
+  if (!show) return;
+  updateBanner.replaceChildren(h('span', {}, t('update_available')),
+    h('button', { type: 'button', class: 'button small', id: 'apply-update', onclick: applyUpdate }, t('update_reload')));
+}
+
+function renderStatus() {
+  renderStatusBar(statusBar, {
+    online: isOnline(),
+    status: engine.status,
+    onSync: () => engine.syncNow('manual'),
+    onLogin: () => ctx.navigate('#/login'),
+  });
+}
+
+engine.addEventListener('status', (event) => {
+  renderStatus();
+  if (event.detail.error?.kind === 'auth' && session.loggedIn) session.markLoginNeeded();
+});
+connection.addEventListener('change', () => {
+  renderStatus();
+  if (isOnline()) {
+    engine.syncNow('online');
+    session.refresh().catch(() => {});
+    checkForUpdate();
+  }
+});
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') engine.syncNow('visible');
+});
+storage.storageEvents.addEventListener('changed', (event) => {
+  if (event.detail.store === 'responses') {
+    engine.refreshCounts();
+    if (currentRoute !== 'form') renderNav();
+  }
+});
+i18nEvents.addEventListener('change', () => {
+  renderStatus();
+  route();
+});
+swEvents.addEventListener('update-available', renderUpdateBanner);
+swEvents.addEventListener('background-synced', () => engine.refreshCounts());
+session.addEventListener('change', () => {
+  if (currentRoute === 'home') route();
+});
+window.addEventListener('hashchange', route);
+
+async function boot() {
+  renderStatus();
+  await session.load();
+  await route();
+  await engine.refreshCounts();
+  engine.start();
+  if (session.loggedIn && isOnline()) session.refresh().catch(() => {});
+  registerServiceWorker().catch(() => {});
+}
+
+boot();

@@ -1,0 +1,221 @@
+// The form renderer: one screen at a time, every answer saved to IndexedDB as given.
+import { h, mount, toast } from './dom.js';
+import { t, pick } from '../i18n.js';
+import * as storage from '../storage.js';
+import { applyLogic, validateAnswers } from '../form-logic.js';
+import { transition, DRAFT } from '../outbox.js';
+import { buildPages, isShown, nextShownPage, pageOfQuestion } from '../pages.js';
+import { lockDraft } from '../lock.js';
+import { renderQuestion } from './inputs.js';
+import { unitName } from './home.js';
+
+const TYPING_SAVE_MS = 300;
+
+export function isWide() {
+  return globalThis.matchMedia?.('(min-width: 760px)').matches ?? false;
+}
+
+/** Saves in order, one write at a time; `flush()` waits for the last one. */
+function saver(initial) {
+  let record = initial;
+  let chain = Promise.resolve();
+  let timer = null;
+  const write = () => {
+    const snapshot = record;
+    chain = chain.then(() => storage.putResponse(snapshot)).catch(() => toast(t('save_failed')));
+    return chain;
+  };
+  return {
+    get record() { return record; },
+    update(changes, { soon = false } = {}) {
+      record = transition(record, 'save', { ...changes, now: new Date().toISOString() });
+      clearTimeout(timer);
+      if (soon) timer = setTimeout(write, TYPING_SAVE_MS);
+      else write();
+    },
+    flush() {
+      if (timer) {
+        clearTimeout(timer);
+        timer = null;
+        write();
+      }
+      return chain;
+    },
+  };
+}
+
+export async function renderForm(container, ctx, { uuid, question: jumpTo }) {
+  const record = await storage.getResponse(uuid);
+  if (!record || record.state !== DRAFT) {
+    ctx.navigate('#/home', { replace: true });
+    return null;
+  }
+  const definition = await ctx.session.definition(record.form_version_id);
+  if (!definition) {
+    mount(container, h('div', { class: 'screen' }, h('h1', {}, t('form_missing'))));
+    return null;
+  }
+  const lock = await lockDraft(uuid);
+  if (!lock) {
+    mount(container, h('div', { class: 'screen' }, h('h1', {}, t('draft_locked')),
+      h('a', { class: 'button secondary', href: '#/home' }, t('back_home'))));
+    return null;
+  }
+
+  const save = saver(record);
+  const pages = buildPages(definition, { wide: isWide() });
+  let logic = applyLogic(definition, record.answers ?? {});
+  let index = Math.min(record.page ?? 0, pages.length - 1);
+  if (jumpTo && pageOfQuestion(pages, jumpTo) >= 0) index = pageOfQuestion(pages, jumpTo);
+  if (!pages.length) index = 0;
+  else if (!isPageShown(index)) {
+    index = nextShownPage(pages, logic.visible, index, +1);
+    if (index < 0) index = Math.max(0, nextShownPage(pages, logic.visible, pages.length, -1));
+  }
+  let answers = { ...(record.answers ?? {}) };
+  let pageEl = null;
+
+  function isPageShown(i) {
+    return pages[i] && pages[i].items.some((q) => isShown(q, logic.visible));
+  }
+
+  const progress = h('progress', { class: 'form-progress', max: 1, value: 0, 'aria-label': t('progress') });
+  const progressText = h('p', { class: 'progress-text' });
+  const body = h('div', { class: 'form-page' });
+  const backButton = h('button', { type: 'button', class: 'button secondary', onclick: () => go(-1) }, t('back'));
+  const nextButton = h('button', { type: 'button', class: 'button primary', onclick: () => go(+1) }, t('next'));
+  const round = ctx.session.round(record.round_id);
+
+  function onAnswer(name, value, { typing = false } = {}) {
+    const raw = { ...answers };
+    if (value === undefined) delete raw[name];
+    else raw[name] = value;
+    logic = applyLogic(definition, raw);
+    // Keep the answer being typed even if the engine would trim it; drop hidden ones.
+    answers = { ...logic.answers };
+    if (value !== undefined && logic.visible.has(name)) answers[name] = value;
+    save.update({ answers, page: index }, { soon: typing });
+    clearError(name);
+    refreshVisibility();
+  }
+
+  function refreshVisibility() {
+    if (!pageEl) return;
+    for (const el of pageEl.querySelectorAll('.q[data-name]')) {
+      const question = findQuestion(definition, el.dataset.name);
+      el.hidden = question ? !isShown(question, logic.visible) : false;
+    }
+    updateProgress();
+  }
+
+  function shownPages() {
+    return pages.map((_, i) => i).filter(isPageShown);
+  }
+
+  function updateProgress() {
+    const shown = shownPages();
+    const position = Math.max(0, shown.indexOf(index)) + 1;
+    progress.max = shown.length || 1;
+    progress.value = position;
+    progressText.textContent = t('page_of', { n: position, total: shown.length });
+  }
+
+  function clearError(name) {
+    const slot = pageEl?.querySelector(`#err-${CSS.escape(name)}`);
+    if (slot) {
+      slot.hidden = true;
+      slot.textContent = '';
+      slot.closest('.q')?.classList.remove('invalid');
+    }
+  }
+
+  function showPage(focusQuestion = true) {
+    const page = pages[index];
+    pageEl = h('div', { class: 'page' },
+      page.groups.length ? h('p', { class: 'section-title' }, page.groups.map((g) => pick(g.label)).join(' › ')) : null,
+      page.items.map((q) => renderQuestion(q, definition, answers, onAnswer)));
+    body.replaceChildren(pageEl);
+    refreshVisibility();
+    backButton.textContent = t('back');
+    nextButton.textContent = nextShownPage(pages, logic.visible, index, +1) < 0 ? t('to_review') : t('next');
+    if (focusQuestion) {
+      // Move focus to the new question so a screen reader announces it.
+      const target = pageEl.querySelector('.q:not([hidden]) legend, .q:not([hidden]) label, .q:not([hidden]) .note-text');
+      if (target) {
+        target.setAttribute('tabindex', '-1');
+        target.focus();
+      }
+      window.scrollTo(0, 0);
+    }
+  }
+
+  function pageErrors() {
+    const names = new Set(pages[index].names);
+    return validateAnswers(definition, answers).filter((error) => names.has(error.question) && logic.visible.has(error.question));
+  }
+
+  async function go(direction) {
+    await save.flush();
+    if (direction > 0) {
+      const errors = pageErrors();
+      if (errors.length) {
+        for (const error of errors) {
+          const slot = pageEl.querySelector(`#err-${CSS.escape(error.question)}`);
+          if (!slot) continue;
+          slot.textContent = pick(error.message);
+          slot.hidden = false;
+          slot.closest('.q')?.classList.add('invalid');
+        }
+        const first = pageEl.querySelector('.q.invalid input, .q.invalid textarea');
+        first?.focus();
+        return;
+      }
+    }
+    const next = nextShownPage(pages, logic.visible, index, direction);
+    if (next < 0) {
+      if (direction > 0) {
+        save.update({ answers, page: index });
+        await save.flush();
+        ctx.navigate(`#/review/${uuid}`);
+      } else {
+        ctx.navigate('#/home');
+      }
+      return;
+    }
+    index = next;
+    save.update({ answers, page: index });
+    showPage();
+  }
+
+  const onHide = () => { save.flush(); };
+  document.addEventListener('visibilitychange', onHide);
+  window.addEventListener('pagehide', onHide);
+
+  mount(container,
+    h('div', { class: 'screen form-screen' },
+      h('div', { class: 'form-head' },
+        h('h1', { class: 'form-title' }, pick(definition.title)),
+        h('p', { class: 'meta' }, [round ? pick(round.title) : null, unitName(ctx.session.unit(record.round_id, record.unit_id))].filter(Boolean).join(' · ')),
+        progress, progressText),
+      body,
+      h('div', { class: 'form-nav' }, backButton, nextButton),
+      h('a', { class: 'button link save-exit', href: '#/home' }, t('save_and_exit'))));
+  if (pages.length) showPage(true);
+
+  return async () => {
+    document.removeEventListener('visibilitychange', onHide);
+    window.removeEventListener('pagehide', onHide);
+    await save.flush();
+    lock.release();
+  };
+}
+
+export function findQuestion(definition, name) {
+  const stack = [...(definition.questions ?? [])];
+  while (stack.length) {
+    const question = stack.shift();
+    if (question.name === name) return question;
+    stack.push(...(question.questions ?? []));
+  }
+  return null;
+}

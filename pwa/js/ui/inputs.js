@@ -1,0 +1,135 @@
+// One question as DOM: label, hint, the widget, a place for its error message.
+// Calls `onAnswer(name, value, {typing})` with the answer in the contract's encoding
+// (undefined = no answer).
+import { h } from './dom.js';
+import { t, pick } from '../i18n.js';
+
+export function choicesOf(question, definition) {
+  const list = definition.choice_lists?.[question.choices] ?? [];
+  if (question.type === 'likert' && question.allow_na && !list.some((choice) => choice.value === 'na')) {
+    return [...list, { value: 'na', label: { vi: 'Không áp dụng', en: 'Not applicable' } }];
+  }
+  return list;
+}
+
+function header(question, forId) {
+  const label = pick(question.label);
+  const required = question.required ? h('span', { class: 'required', 'aria-hidden': 'true' }, ' *') : null;
+  return forId ? h('label', { class: 'q-label', for: forId }, label, required) : h('legend', { class: 'q-label' }, label, required);
+}
+
+function hint(question) {
+  const text = pick(question.hint);
+  return text ? h('p', { class: 'hint', id: `hint-${question.name}` }, text) : null;
+}
+
+function describedBy(question) {
+  return [pick(question.hint) ? `hint-${question.name}` : null, `err-${question.name}`].filter(Boolean).join(' ');
+}
+
+function errorSlot(question) {
+  return h('p', { class: 'q-error', id: `err-${question.name}`, hidden: true });
+}
+
+export function renderQuestion(question, definition, answers, onAnswer, depth = 0) {
+  const wrap = (body) => h('div', { class: `q q-${question.type}`, dataset: { name: question.name } }, body);
+  switch (question.type) {
+    case 'group':
+      return wrap(h('fieldset', { class: 'group' },
+        h('legend', { class: depth ? 'group-title small' : 'group-title' }, pick(question.label)),
+        hint(question),
+        (question.questions ?? []).filter((child) => child.type !== 'calculate')
+          .map((child) => renderQuestion(child, definition, answers, onAnswer, depth + 1))));
+    case 'note':
+      return wrap(h('div', { class: 'note' }, h('p', { class: 'note-text' }, pick(question.label)), hint(question)));
+    case 'select_one':
+    case 'likert':
+    case 'select_multiple':
+      return wrap(choiceWidget(question, definition, answers[question.name], onAnswer));
+    default:
+      return wrap(fieldWidget(question, answers[question.name], onAnswer));
+  }
+}
+
+function choiceWidget(question, definition, value, onAnswer) {
+  const multiple = question.type === 'select_multiple';
+  const selected = new Set(multiple ? (Array.isArray(value) ? value : []) : value != null ? [value] : []);
+  const choices = choicesOf(question, definition);
+  const inputs = [];
+  const options = choices.map((choice, index) => {
+    const id = `${question.name}-${index}`;
+    const input = h('input', {
+      id, type: multiple ? 'checkbox' : 'radio', name: question.name, value: choice.value,
+      checked: selected.has(choice.value),
+    });
+    inputs.push(input);
+    input.addEventListener('change', () => {
+      if (multiple) {
+        const chosen = choices.filter((_, i) => inputs[i].checked).map((c) => c.value);
+        onAnswer(question.name, chosen.length ? chosen : undefined);
+      } else {
+        onAnswer(question.name, input.value);
+      }
+      clearButton.hidden = !inputs.some((i) => i.checked);
+    });
+    return h('label', { class: `choice${choice.value === 'na' ? ' choice-na' : ''}`, for: id }, input, h('span', {}, pick(choice.label)));
+  });
+  // An optional single choice can be taken back; radios alone cannot be unticked.
+  const clearButton = h('button', {
+    type: 'button', class: 'button link clear-answer', hidden: question.required || multiple || !selected.size,
+    onclick: () => {
+      for (const input of inputs) input.checked = false;
+      clearButton.hidden = true;
+      onAnswer(question.name, undefined);
+    },
+  }, t('clear_answer'));
+  if (multiple) clearButton.hidden = true;
+  return h('fieldset', { class: `choices${question.type === 'likert' ? ' likert' : ''}`, 'aria-describedby': describedBy(question), 'aria-required': question.required ? 'true' : null },
+    header(question), hint(question), h('div', { class: 'options' }, options), clearButton, errorSlot(question));
+}
+
+function fieldWidget(question, value, onAnswer) {
+  const id = `field-${question.name}`;
+  const common = { id, name: question.name, 'aria-describedby': describedBy(question), 'aria-required': question.required ? 'true' : null };
+  let input;
+  if (question.type === 'text' && question.multiline) {
+    input = h('textarea', { ...common, rows: 4 });
+    input.value = value ?? '';
+  } else if (question.type === 'date') {
+    input = h('input', { ...common, type: 'date', value: value ?? '' });
+  } else if (question.type === 'integer' || question.type === 'decimal') {
+    input = h('input', {
+      ...common, type: 'text', inputmode: question.type === 'integer' ? 'numeric' : 'decimal',
+      autocomplete: 'off', value: value ?? '',
+    });
+  } else {
+    input = h('input', { ...common, type: 'text', autocomplete: 'off', value: value ?? '' });
+  }
+  const read = () => encodeField(question, input.value);
+  input.addEventListener('input', () => onAnswer(question.name, read(), { typing: true }));
+  input.addEventListener('change', () => onAnswer(question.name, read()));
+  return h('div', { class: 'field' }, header(question, id), hint(question), input, errorSlot(question));
+}
+
+/** Field text to the contract's encoding; unparseable numbers stay text for the validator. */
+export function encodeField(question, raw) {
+  const text = raw.normalize('NFC').trim();
+  if (!text) return undefined;
+  if (question.type === 'integer' && /^-?\d+$/.test(text)) return Number(text);
+  if (question.type === 'decimal') {
+    const normal = text.replace(',', '.');
+    if (/^-?(\d+\.?\d*|\.\d+)$/.test(normal)) return Number(normal);
+  }
+  return text;
+}
+
+/** An answer as words, for the review screen. */
+export function describeAnswer(question, definition, value) {
+  if (value === undefined || value === null || value === '') return null;
+  if (['select_one', 'likert', 'select_multiple'].includes(question.type)) {
+    const choices = choicesOf(question, definition);
+    const values = Array.isArray(value) ? value : [value];
+    return values.map((v) => pick(choices.find((c) => c.value === String(v))?.label) || String(v)).join(', ');
+  }
+  return String(value);
+}

@@ -1,0 +1,63 @@
+"""Progress by sub-unit and the breakdown tables (residential group, age band, sex)."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Spacer
+
+from reports.formatting import format_int, format_percent
+from reports.sections.context import Context
+from reports.styles import para
+from reports.summary import BreakdownCell, BreakdownTable
+from reports.tables import data_table
+
+
+def _progress(context: Context) -> list[Flowable]:
+    lang, coverage = context.lang, context.summary.coverage
+    if not coverage.rows:
+        return []
+    rows = [[row.name, format_int(row.responses, lang),
+             format_int(row.target, lang) if row.target else "–",
+             format_percent(row.coverage, lang)] for row in coverage.rows]
+    rows.append([context.text("responses"), format_int(coverage.responses, lang),
+                 format_int(coverage.target, lang) if coverage.target else "–",
+                 format_percent(coverage.coverage, lang)])
+    widths = [context.width - 3 * 30 * mm, 30 * mm, 30 * mm, 30 * mm]
+    table = data_table([context.text("sub_unit"), context.text("responses"),
+                        context.text("target"), context.text("coverage")],
+                       rows, widths, numeric=(1, 2, 3), bold_rows=(len(rows) - 1,))
+    return [para(context.text("progress"), "h2"), table]
+
+
+def _cell(context: Context, cell: BreakdownCell) -> str:
+    if cell.suppressed:
+        return context.text("suppressed")
+    return format_percent(cell.share, context.lang)
+
+
+def _breakdown(context: Context, breakdown: BreakdownTable) -> list[Flowable]:
+    lang = context.lang
+    label_width, n_width = 52 * mm, 17 * mm
+    columns = len(breakdown.columns)
+    share_width = (context.width - label_width - n_width) / max(columns, 1)
+    header = [breakdown.title.text(lang), context.text("n_col"),
+              *[column.label.text(lang) for column in breakdown.columns]]
+    rows = [[row.label.text(lang), format_int(row.n, lang),
+             *[_cell(context, cell) for cell in row.cells]] for row in breakdown.rows]
+    table = data_table(header, rows, [label_width, n_width, *[share_width] * columns],
+                       numeric=tuple(range(1, columns + 2)))
+    return [para(breakdown.title.text(lang), "h2"), table]
+
+
+def breakdowns(context: Context) -> list[Flowable]:
+    summary = context.summary
+    story: list[Flowable] = _progress(context)
+    for breakdown in summary.breakdowns:
+        story += _breakdown(context, breakdown)
+    if not story:
+        return []
+    if any(cell.suppressed for table in summary.breakdowns for row in table.rows
+           for cell in row.cells):
+        story += [Spacer(1, 2 * mm), para(context.text(
+            "suppressed_note", k=summary.methodology.suppression_threshold), "muted")]
+    return [context.heading("breakdowns_section"), *story]

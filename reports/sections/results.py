@@ -1,0 +1,104 @@
+"""Per SIPAS group a bar chart of its items; Likert distributions; other questions."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Spacer
+
+from reports.charts import BarRow, LikertRow, likert_chart, likert_legend, satisfaction_chart
+from reports.formatting import format_int, format_percent
+from reports.sections.context import Context
+from reports.styles import markup, para, rich
+from reports.summary import GroupIndex, QuestionSummary
+from reports.tables import data_table
+
+DEFAULT_LEVELS = ("Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng",
+                  "Rất hài lòng")
+DEFAULT_LEVELS_EN = ("Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied",
+                     "Very satisfied")
+
+
+def _blocks(context: Context) -> list[GroupIndex]:
+    summary = context.summary
+    return [*summary.groups, *([summary.conduct] if summary.conduct else [])]
+
+
+def _group_chart(context: Context, group: GroupIndex) -> Flowable:
+    lang = context.lang
+    rows = [BarRow(label=item.label.text(lang), share=item.share, n=item.valid,
+                   ci_low=item.ci_low, ci_high=item.ci_high)
+            for item in context.summary.items_of(group.key)]
+    title = rich(markup("{label}: <font color='#1E5AA8'>{share}</font>",
+                        label=group.label.text(lang), share=format_percent(group.share, lang)),
+                 "h2")
+    return KeepTogether([title, satisfaction_chart(rows, context.width, lang)])
+
+
+def group_results(context: Context) -> list[Flowable]:
+    blocks = _blocks(context)
+    if not blocks:
+        return []
+    story: list[Flowable] = [context.heading("groups_section"),
+                             para(context.text("group_chart_note"), "muted")]
+    story += [_group_chart(context, group) for group in blocks]
+    return story
+
+
+def _levels(context: Context, question: QuestionSummary) -> list:
+    na = context.summary.methodology.not_applicable_value
+    return [choice for choice in question.distribution if choice.value != na]
+
+
+def _legend_labels(context: Context) -> list[str]:
+    for item in context.summary.items:
+        question = context.summary.question(item.question)
+        if question is not None and _levels(context, question):
+            return [choice.label.text(context.lang) for choice in _levels(context, question)]
+    return list(DEFAULT_LEVELS_EN if context.lang == "en" else DEFAULT_LEVELS)
+
+
+def likert_distributions(context: Context) -> list[Flowable]:
+    summary, lang = context.summary, context.lang
+    charts: list[Flowable] = []
+    for group in _blocks(context):
+        rows = []
+        for item in summary.items_of(group.key):
+            question = summary.question(item.question)
+            if question is None:
+                continue
+            counts = [choice.count for choice in _levels(context, question)]
+            rows.append(LikertRow(label=item.label.text(lang), counts=counts,
+                                  valid=question.valid))
+        if rows:
+            charts.append(KeepTogether([para(group.label.text(lang), "h2"),
+                                        likert_chart(rows, context.width, lang)]))
+    if not charts:
+        return []
+    return [context.heading("likert_section"), para(context.text("likert_note"), "muted"),
+            Spacer(1, 2 * mm), likert_legend(_legend_labels(context), context.width), *charts]
+
+
+def _question_block(context: Context, question: QuestionSummary) -> Flowable:
+    lang = context.lang
+    rows = [[choice.label.text(lang), format_int(choice.count, lang),
+             format_percent(choice.count / question.valid if question.valid else None, lang)]
+            for choice in question.distribution]
+    counts = context.text("question_counts", valid=format_int(question.valid, lang),
+                          na=format_int(question.not_applicable, lang),
+                          skipped=format_int(question.skipped_by_logic, lang),
+                          missing=format_int(question.missing, lang))
+    table = data_table([question.label.text(lang), context.text("count"),
+                        context.text("share")], rows,
+                       [context.width - 60 * mm, 30 * mm, 30 * mm], numeric=(1, 2))
+    return KeepTogether([table, para(counts, "muted"), Spacer(1, 4 * mm)])
+
+
+def other_questions(context: Context) -> list[Flowable]:
+    """Questions that are not satisfaction items (overall rating, trend, respondent profile)."""
+    item_names = {item.question for item in context.summary.items}
+    questions = [question for question in context.summary.questions
+                 if question.name not in item_names and question.distribution]
+    if not questions:
+        return []
+    return [para(context.text("other_questions"), "h2"),
+            *[_question_block(context, question) for question in questions]]

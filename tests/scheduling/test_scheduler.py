@@ -1,0 +1,40 @@
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from server.db_types import utcnow
+from server.scheduling import build_scheduler, jobs
+
+pytestmark = pytest.mark.db
+
+
+def test_jobs_are_stored_in_the_application_database(app):
+    scheduler = build_scheduler(app)
+    scheduler.start(paused=True)
+    try:
+        stored_ids = {job.id for job in scheduler.get_jobs()}
+        assert set(jobs.PERIODIC_JOBS) <= stored_ids
+        engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT id FROM scheduler_jobs")).scalars().all()
+        engine.dispose()
+        assert set(jobs.PERIODIC_JOBS) <= set(rows)
+    finally:
+        scheduler.remove_all_jobs()
+        scheduler.shutdown(wait=False)
+
+
+def test_run_in_app_runs_the_target_inside_an_app_context(app, committed_db, factory_committed):
+    from server.rounds.services import rounds_due_for_reports
+
+    closed = factory_committed.round(opens_at=utcnow() - timedelta(days=40),
+                                     closes_at=utcnow() - timedelta(days=1))
+    factory_committed.round()  # still open: not due
+    committed_db.session.commit()
+    assert rounds_due_for_reports() == [closed.id]
+    jobs.run_in_app("server.scheduling.jobs:close_due_rounds")
+    committed_db.session.expire_all()
+    committed_db.session.refresh(closed)
+    assert closed.reports_generated_at is not None
+    assert rounds_due_for_reports() == []
