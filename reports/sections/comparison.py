@@ -61,7 +61,7 @@ def comparison(context: Context) -> list[Flowable]:
         "comparison_intro", round=previous_round.name,
         period=format_date_range(previous_round.starts_on, previous_round.ends_on, lang),
         alpha=format_decimal(summary.methodology.alpha, lang, 2))
-    widths = [context.width - 112 * mm, 30 * mm, 30 * mm, 22 * mm, 15 * mm, 15 * mm]
+    widths = [context.width - 119 * mm, 34 * mm, 34 * mm, 22 * mm, 15 * mm, 14 * mm]
     table = data_table([context.text("figure"), context.text("previous"),
                         context.text("this_round"), context.text("change"),
                         context.text("p_value"), context.text("significant")],

@@ -100,5 +100,6 @@ def other_questions(context: Context) -> list[Flowable]:
                  if question.name not in item_names and question.distribution]
     if not questions:
         return []
-    return [para(context.text("other_questions"), "h2"),
-            *[_question_block(context, question) for question in questions]]
+    blocks = [_question_block(context, question) for question in questions]
+    # the heading stays with the first block rather than ending a page alone
+    return [KeepTogether([para(context.text("other_questions"), "h2"), blocks[0]]), *blocks[1:]]

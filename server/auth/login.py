@@ -9,6 +9,7 @@ from server.auth import throttle
 from server.people.models import User
 from server.people.services import find_user, hash_password
 
+
 @cache
 def _dummy_hash() -> str:
     """Checked against when the user is unknown, so both failures cost the same time."""

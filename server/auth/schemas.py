@@ -7,7 +7,7 @@ class TokenRequestSchema(ma.Schema):
     device_name = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
 
 
-class UserSchema(ma.Schema):
+class TokenUserSchema(ma.Schema):
     id = ma.fields.Integer()
     username = ma.fields.String()
     display_name = ma.fields.String()
@@ -17,4 +17,4 @@ class UserSchema(ma.Schema):
 class TokenResponseSchema(ma.Schema):
     token = ma.fields.String()
     expires_at = ma.fields.DateTime()
-    user = ma.fields.Nested(UserSchema)
+    user = ma.fields.Nested(TokenUserSchema)

@@ -1,0 +1,35 @@
+import marshmallow as ma
+
+from server.people.models import ROLES
+
+
+class AssignedUnitSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    kind = ma.fields.String()
+
+
+class UserSchema(ma.Schema):
+    id = ma.fields.Integer()
+    username = ma.fields.String()
+    display_name = ma.fields.String()
+    role = ma.fields.String()
+    is_active = ma.fields.Boolean()
+    units = ma.fields.List(ma.fields.Nested(AssignedUnitSchema))
+
+
+class UserCreateSchema(ma.Schema):
+    username = ma.fields.String(required=True, validate=ma.validate.Regexp(
+        r"^[a-z0-9._-]{2,80}$", error="2–80 lowercase letters, digits, '.', '_' or '-'"))
+    display_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    role = ma.fields.String(required=True, validate=ma.validate.OneOf(ROLES))
+    password = ma.fields.String(required=True, load_only=True,
+                                validate=ma.validate.Length(min=8, max=1024))
+    unit_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
+
+
+class UserUpdateSchema(ma.Schema):
+    display_name = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
+    is_active = ma.fields.Boolean()
+    unit_ids = ma.fields.List(ma.fields.Integer())
+    password = ma.fields.String(load_only=True, validate=ma.validate.Length(min=8, max=1024))
