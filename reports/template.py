@@ -69,6 +69,8 @@ def _draw_footer(canvas: Canvas, furniture: PageFurniture, page: int, pages: int
 def _numbered_canvas(furniture: PageFurniture) -> type[Canvas]:
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
+            # start every page in our font, so no unembedded Helvetica is referenced
+            kwargs["initialFontName"] = register_fonts()
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 
