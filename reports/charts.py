@@ -14,7 +14,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Table, TableStyle
 
-from reports.fonts import register_fonts
+from reports.fonts import REGULAR, register_fonts
 from reports.formatting import format_int, format_percent
 from reports.i18n import t
 from reports.styles import INK, LIKERT, MUTED, PRIMARY, RULE, ZEBRA, clean, markup, para, rich
@@ -42,6 +42,13 @@ class LikertRow:
     valid: int
 
 
+def _drawing(width: float, height: float) -> Drawing:
+    drawing = Drawing(width, height)
+    # the renderer starts each drawing in this font; the default would add Helvetica
+    drawing.initialFontName = register_fonts()
+    return drawing
+
+
 def _grid(drawing: Drawing, width: float, height: float) -> None:
     for tick in _TICKS:
         x = tick * width
@@ -50,7 +57,7 @@ def _grid(drawing: Drawing, width: float, height: float) -> None:
 
 def _bar(row: BarRow, width: float) -> Drawing:
     height = BAR_HEIGHT + 4
-    drawing = Drawing(width, height)
+    drawing = _drawing(width, height)
     drawing.add(Rect(0, 2, width, BAR_HEIGHT, fillColor=ZEBRA, strokeColor=None))
     _grid(drawing, width, height)
     if row.share is not None and not row.suppressed:
@@ -68,7 +75,7 @@ def _bar(row: BarRow, width: float) -> Drawing:
 
 
 def _axis(width: float, lang: str) -> Drawing:
-    drawing = Drawing(width, 10)
+    drawing = _drawing(width, 10)
     font = register_fonts()
     for tick in _TICKS:
         anchor = "start" if tick == 0 else "end" if tick == 1 else "middle"
@@ -80,6 +87,7 @@ def _axis(width: float, lang: str) -> Drawing:
 def _row_table(rows: list[list], widths: list[float], header_rows: int = 0) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2),
@@ -109,7 +117,7 @@ def satisfaction_chart(rows: Sequence[BarRow], width: float, lang: str) -> Table
 
 def _stacked(row: LikertRow, width: float) -> Drawing:
     height = BAR_HEIGHT + 4
-    drawing = Drawing(width, height)
+    drawing = _drawing(width, height)
     font = register_fonts()
     if row.valid <= 0:
         drawing.add(Rect(0, 2, width, BAR_HEIGHT, fillColor=ZEBRA, strokeColor=None))
@@ -145,7 +153,7 @@ def likert_legend(labels: Sequence[str], width: float) -> Drawing:
         placed.append((x, line, text))
         x += needed
     lines = line + 1
-    drawing = Drawing(width, lines * 12)
+    drawing = _drawing(width, lines * 12)
     for level, (x, line, text) in enumerate(placed):
         y = (lines - 1 - line) * 12 + 2
         drawing.add(Rect(x, y, 9, 8, fillColor=LIKERT[level % len(LIKERT)], strokeColor=None))

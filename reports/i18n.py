@@ -54,6 +54,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # progress
     "progress": ("Tiến độ thu phiếu", "Progress of data collection"),
     "sub_unit": ("Đơn vị", "Unit"),
+    "total": ("Tổng cộng", "Total"),
     # groups
     "groups_section": ("Mức độ hài lòng theo nhóm tiêu chí",
                        "Satisfaction by group of criteria"),

@@ -24,7 +24,8 @@ def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, flo
     denominator = 1 + z2 / n
     centre = (p + z2 / (2 * n)) / denominator
     half_width = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
-    return max(0.0, centre - half_width), min(1.0, centre + half_width)
+    # clamp so rounding never puts the interval on the wrong side of the share
+    return min(p, max(0.0, centre - half_width)), max(p, min(1.0, centre + half_width))
 
 
 def two_proportion_test(x1: int, n1: int, x2: int, n2: int) -> tuple[float, float]:

@@ -46,14 +46,24 @@ def markup(template: str, **values: object) -> str:
     return template.format(**{key: safe(value) for key, value in values.items()})
 
 
-def para(text: object, style: str = "body") -> Paragraph:
+def para(text: object, style: str | ParagraphStyle = "body") -> Paragraph:
     """A Paragraph of plain text: nothing in ``text`` is interpreted as markup."""
-    return Paragraph(safe(text), styles()[style])
+    return Paragraph(safe(text), styles()[style] if isinstance(style, str) else style)
 
 
 def rich(markup_text: str, style: str = "body") -> Paragraph:
     """A Paragraph of markup that the caller built with ``markup``/``safe``."""
     return Paragraph(markup_text, styles()[style])
+
+
+HEADER_SIZE = 8.5
+
+
+@cache
+def header_style(size: float) -> ParagraphStyle:
+    """A right-aligned bold table header at ``size`` points (narrow numeric columns)."""
+    return ParagraphStyle(f"cell_head_{size}", parent=styles()["cell_head_right"],
+                          fontSize=size, leading=size * 1.3)
 
 
 @cache

@@ -7,9 +7,11 @@ from collections.abc import Sequence
 
 from reportlab.platypus import Flowable, Table, TableStyle
 
+from reports.fonts import REGULAR
 from reports.styles import INK, RULE, ZEBRA, para
 
 Cell = str | Flowable
+CELL_PADDING = 4
 
 
 def data_table(header: Sequence[str], rows: Sequence[Sequence[Cell]],
@@ -31,9 +33,10 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[Cell]],
     head = [cell(value, column, True) for column, value in enumerate(header)]
     table = Table([head, *body], colWidths=list(widths), repeatRows=1, hAlign="LEFT")
     commands = [
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
         ("LINEBELOW", (0, 0), (-1, 0), 0.9, INK),

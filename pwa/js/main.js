@@ -9,7 +9,7 @@ import { DRAFT, OUTBOX } from './outbox.js';
 import {
   registerServiceWorker, swEvents, applyUpdate, updateWaiting, appVersion, requestBackgroundSync, checkForUpdate,
 } from './sw-client.js';
-import { h, toast } from './ui/dom.js';
+import { h } from './ui/dom.js';
 import { renderStatusBar } from './ui/status-bar.js';
 import { renderLogin } from './ui/login.js';
 import { renderHome } from './ui/home.js';
@@ -49,7 +49,7 @@ const ctx = {
   syncNow: () => engine.syncNow('manual'),
   onLoggedIn() {
     engine.resume();
-    requestPersistence().then((granted) => { if (granted === false) toast(t('persist_no')); }).catch(() => {});
+    requestPersistence().catch(() => {});
     ctx.navigate('#/home', { replace: true });
   },
   onCompleted() {
@@ -164,6 +164,7 @@ async function boot() {
   await engine.refreshCounts();
   engine.start();
   if (session.loggedIn && isOnline()) session.refresh().catch(() => {});
+  if (session.loggedIn) requestPersistence().catch(() => {});
   registerServiceWorker().catch(() => {});
 }
 

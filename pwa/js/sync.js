@@ -102,9 +102,13 @@ export class SyncEngine extends EventTarget {
     this.#emit({ running: true });
     try {
       const summary = await this.lock('lang-nghe-sync', () => this.#sendAll());
-      const lastSuccessAt = this.now().toISOString();
-      await this.store.setMeta('last_sync_at', lastSuccessAt);
-      this.#emit({ running: false, error: null, failures: 0, lastSuccessAt });
+      // "Last sync" means the server confirmed something, not that the queue was empty.
+      if (summary.sent) {
+        const lastSuccessAt = this.now().toISOString();
+        await this.store.setMeta('last_sync_at', lastSuccessAt);
+        this.#emit({ lastSuccessAt });
+      }
+      this.#emit({ running: false, error: null, failures: 0 });
       this.#schedule(this.periodMs);
       return summary;
     } catch (error) {

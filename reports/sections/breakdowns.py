@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
+
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
+from reports.fonts import BOLD
 from reports.formatting import format_int, format_percent
 from reports.sections.context import Context
-from reports.styles import para
+from reports.styles import HEADER_SIZE, clean, header_style, para
 from reports.summary import BreakdownCell, BreakdownTable
-from reports.tables import data_table
+from reports.tables import CELL_PADDING, data_table
 
 
 def _progress(context: Context) -> list[Flowable]:
@@ -19,7 +23,7 @@ def _progress(context: Context) -> list[Flowable]:
     rows = [[row.name, format_int(row.responses, lang),
              format_int(row.target, lang) if row.target else "–",
              format_percent(row.coverage, lang)] for row in coverage.rows]
-    rows.append([context.text("responses"), format_int(coverage.responses, lang),
+    rows.append([context.text("total"), format_int(coverage.responses, lang),
                  format_int(coverage.target, lang) if coverage.target else "–",
                  format_percent(coverage.coverage, lang)])
     widths = [context.width - 3 * 30 * mm, 30 * mm, 30 * mm, 30 * mm]
@@ -27,6 +31,14 @@ def _progress(context: Context) -> list[Flowable]:
                         context.text("target"), context.text("coverage")],
                        rows, widths, numeric=(1, 2, 3), bold_rows=(len(rows) - 1,))
     return [para(context.text("progress"), "h2"), table]
+
+
+def _header_style(labels: list[str], room: float) -> str:
+    """The largest header size at which no word of a column label has to be broken."""
+    words = [word for label in labels for word in clean(label).split()] or [""]
+    longest = max(stringWidth(word, BOLD, HEADER_SIZE) for word in words)
+    size = HEADER_SIZE if longest <= room else max(6.0, HEADER_SIZE * room / longest)
+    return header_style(math.floor(size * 4) / 4)   # quarter points: few cached styles
 
 
 def _cell(context: Context, cell: BreakdownCell) -> str:
@@ -37,11 +49,13 @@ def _cell(context: Context, cell: BreakdownCell) -> str:
 
 def _breakdown(context: Context, breakdown: BreakdownTable) -> list[Flowable]:
     lang = context.lang
-    label_width, n_width = 52 * mm, 17 * mm
+    label_width, n_width = 44 * mm, 14 * mm
     columns = len(breakdown.columns)
     share_width = (context.width - label_width - n_width) / max(columns, 1)
+    labels = [column.label.text(lang) for column in breakdown.columns]
+    style = _header_style(labels, share_width - 2 * CELL_PADDING)
     header = [breakdown.title.text(lang), context.text("n_col"),
-              *[column.label.text(lang) for column in breakdown.columns]]
+              *[para(label, style) for label in labels]]
     rows = [[row.label.text(lang), format_int(row.n, lang),
              *[_cell(context, cell) for cell in row.cells]] for row in breakdown.rows]
     table = data_table(header, rows, [label_width, n_width, *[share_width] * columns],

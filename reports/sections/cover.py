@@ -5,6 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, Spacer, Table, TableStyle
 
+from reports.fonts import REGULAR
 from reports.formatting import format_date_range, format_datetime
 from reports.sections.context import Context
 from reports.styles import ACCENT, INK, para, rich, safe
@@ -23,7 +24,8 @@ def _masthead(context: Context) -> Table:
              para(context.text("motto"), "cover_motto"),
              HRFlowable(width="45%", thickness=0.8, color=INK, spaceBefore=2)]
     table = Table([[left, right]], colWidths=[half * 0.9, half * 1.1])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     return table
@@ -52,7 +54,8 @@ def _details(context: Context) -> Table:
     cells = [[rich(f"<b>{safe(label)}</b>", "cover_meta"), para(value, "cover_meta")]
              for label, value in rows]
     table = Table(cells, colWidths=[45 * mm, context.width - 60 * mm], hAlign="CENTER")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
     return table
 

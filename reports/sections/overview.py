@@ -5,6 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
+from reports.fonts import REGULAR
 from reports.formatting import format_change_pp, format_int, format_percent
 from reports.sections.context import Context
 from reports.styles import RULE, ZEBRA, para
@@ -45,6 +46,7 @@ def _headline(context: Context) -> Table:
     width = context.width / len(cards)
     table = Table([cards], colWidths=[width] * len(cards))
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, -1), ZEBRA),
         ("LINEAFTER", (0, 0), (-2, -1), 2, RULE),

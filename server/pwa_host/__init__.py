@@ -1,0 +1,1 @@
+"""Serves the volunteer PWA (pwa/) at /app/, with a service worker versioned by its assets."""

@@ -1,3 +1,85 @@
+"""Report PDFs for officials and admins; response exports (CSV, XLSX) for admins."""
+
+import marshmallow as ma
+from flask import Response, g, stream_with_context
+from flask.views import MethodView
+
 from server.api_blueprint import Blueprint
+from server.auth.api_auth import forbidden
+from server.errors import ApiError
+from server.extensions import db
+from server.reporting.access import may_see_report, unit_in_round
+from server.reporting.caller import session_or_token_required
+from server.reporting.export import csv_chunks, response_rows, xlsx_bytes
+from server.reporting.services import report_filename, report_pdf
+from server.rounds.models import Round
+from server.units.models import Unit
+from server.units.services import slugify
 
 blp = Blueprint("reporting", __name__, url_prefix="/api/v1/rounds", description="Báo cáo / reports")
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ReportQuerySchema(ma.Schema):
+    lang = ma.fields.String(load_default="vi", validate=ma.validate.OneOf(("vi", "en")))
+
+
+def _round_or_404(round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise ApiError(404, "not_found", "Không tìm thấy đợt khảo sát.", {"message_en": "No such round."})
+    return round_
+
+
+def _attachment(body, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blp.route("/<int:round_id>/units/<int:unit_id>/report.pdf")
+class RoundReport(MethodView):
+    @session_or_token_required(roles=("admin", "official"))
+    @blp.arguments(ReportQuerySchema, location="query")
+    @blp.response(200, description="Báo cáo PDF / the report as PDF", content_type="application/pdf")
+    def get(self, query, round_id, unit_id):
+        """The round's report for a unit (Vietnamese by default, `?lang=en` for English)."""
+        round_ = _round_or_404(round_id)
+        unit = db.session.get(Unit, unit_id)
+        if unit is None or not unit_in_round(round_, unit):
+            raise ApiError(404, "not_found", "Đơn vị không thuộc đợt khảo sát này.",
+                           {"message_en": "The unit is not part of this round."})
+        if not may_see_report(g.current_user, unit):
+            raise forbidden("Bạn không có quyền xem báo cáo của đơn vị này.",
+                            "You may not see this unit's report.")
+        pdf = report_pdf(round_, unit, query["lang"])
+        db.session.commit()   # the cached copy
+        return _attachment(pdf, "application/pdf", report_filename(round_, unit, query["lang"]))
+
+
+def _export_name(round_: Round, extension: str) -> str:
+    return f"phieu-{round_.slug or slugify(round_.title) or round_.id}.{extension}"
+
+
+@blp.route("/<int:round_id>/export.csv")
+class RoundExportCsv(MethodView):
+    @session_or_token_required(roles=("admin",))
+    @blp.response(200, description="Phiếu (CSV, UTF-8) / responses as CSV", content_type="text/csv")
+    def get(self, round_id):
+        """Every response of the round, one row each (admins)."""
+        round_ = _round_or_404(round_id)
+        chunks = stream_with_context(csv_chunks(response_rows(round_)))
+        return _attachment(chunks, "text/csv; charset=utf-8", _export_name(round_, "csv"))
+
+
+@blp.route("/<int:round_id>/export.xlsx")
+class RoundExportXlsx(MethodView):
+    @session_or_token_required(roles=("admin",))
+    @blp.response(200, description="Phiếu (Excel) / responses as XLSX", content_type=XLSX_TYPE)
+    def get(self, round_id):
+        """Every response of the round, one row each, as an Excel workbook (admins)."""
+        round_ = _round_or_404(round_id)
+        return _attachment(xlsx_bytes(response_rows(round_), "Phieu"), XLSX_TYPE,
+                           _export_name(round_, "xlsx"))

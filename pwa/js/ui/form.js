@@ -82,8 +82,8 @@ export async function renderForm(container, ctx, { uuid, question: jumpTo }) {
   const progress = h('progress', { class: 'form-progress', max: 1, value: 0, 'aria-label': t('progress') });
   const progressText = h('p', { class: 'progress-text' });
   const body = h('div', { class: 'form-page' });
-  const backButton = h('button', { type: 'button', class: 'button secondary', onclick: () => go(-1) }, t('back'));
-  const nextButton = h('button', { type: 'button', class: 'button primary', onclick: () => go(+1) }, t('next'));
+  const backButton = h('button', { type: 'button', id: 'form-back', class: 'button secondary', onclick: () => go(-1) }, t('back'));
+  const nextButton = h('button', { type: 'button', id: 'form-next', class: 'button primary', onclick: () => go(+1) }, t('next'));
   const round = ctx.session.round(record.round_id);
 
   function onAnswer(name, value, { typing = false } = {}) {

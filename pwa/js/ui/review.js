@@ -21,7 +21,8 @@ export async function renderReview(container, ctx, { uuid }) {
     return;
   }
   const logic = applyLogic(definition, record.answers ?? {});
-  const errors = validateAnswers(definition, logic.answers);
+  // Validate what was typed (a wrong-type value is dropped by the engine, not reported).
+  const errors = validateAnswers(definition, record.answers ?? {});
   const errorsByQuestion = new Map(errors.map((e) => [e.question, e]));
 
   const rows = [];
@@ -48,7 +49,7 @@ export async function renderReview(container, ctx, { uuid }) {
   };
   walk(definition.questions, 0);
 
-  const finish = h('button', { type: 'button', class: 'button primary huge', disabled: errors.length > 0 }, t('finish'));
+  const finish = h('button', { type: 'button', id: 'finish', class: 'button primary huge', disabled: errors.length > 0 }, t('finish'));
   finish.addEventListener('click', async () => {
     finish.disabled = true;
     const done = transition(record, 'complete', { answers: logic.answers, now: new Date().toISOString() });

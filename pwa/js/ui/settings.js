@@ -4,6 +4,7 @@ import { t, formatBytes } from '../i18n.js';
 import { languageSwitch } from './language-switch.js';
 import { exportControls, exportOutbox } from './transfer.js';
 import { LogoutRefused } from '../session.js';
+import { setMeta } from '../storage.js';
 
 export async function storageReport() {
   const storage = globalThis.navigator?.storage;
@@ -16,8 +17,9 @@ export async function storageReport() {
 export async function requestPersistence() {
   const storage = globalThis.navigator?.storage;
   if (!storage?.persist) return null;
-  if (await storage.persisted()) return true;
-  return storage.persist();
+  const granted = (await storage.persisted()) || (await storage.persist());
+  await setMeta('persisted', granted);
+  return granted;
 }
 
 export async function renderSettings(container, ctx) {

@@ -30,6 +30,6 @@ export function renderStatusBar(el, { online, status, onSync, onLogin }) {
     h('div', { class: 'status-line' },
       h('span', { class: 'status-last' }, status.running ? t('syncing') : status.lastSuccessAt ? t('last_sync', { time: formatDateTime(status.lastSuccessAt) }) : t('never_synced')),
       h('button', { type: 'button', class: 'button small', onclick: onSync, disabled: status.running || !online }, t('sync_now'))),
-    message ? h('div', { class: 'status-error', role: 'alert' }, message,
-      status.error.kind === 'auth' ? h('button', { type: 'button', class: 'button small', onclick: onLogin }, t('login_again')) : null) : null);
+    ...(message ? [h('div', { class: 'status-error', role: 'alert' }, message,
+      status.error.kind === 'auth' ? h('button', { type: 'button', class: 'button small', onclick: onLogin }, t('login_again')) : null)] : []));
 }

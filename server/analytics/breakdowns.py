@@ -1,0 +1,88 @@
+"""Breakdown tables (by child unit, by a respondent question) and the child-unit ranking,
+with small cells suppressed."""
+
+from __future__ import annotations
+
+from reports.summary import (
+    BreakdownCell,
+    BreakdownColumn,
+    BreakdownRow,
+    BreakdownTable,
+    ChildRank,
+    LocalText,
+)
+from server.analytics.figures import block_base, block_share, overall_index
+from server.analytics.spec import FormSpec
+from server.analytics.tallies import Tally
+
+OVERALL_COLUMN = BreakdownColumn("overall", LocalText("Chỉ số chung", "Overall index"))
+NOT_ANSWERED = LocalText("Không trả lời", "Not answered")
+
+
+def columns(spec: FormSpec) -> tuple[BreakdownColumn, ...]:
+    return (*[BreakdownColumn(block.key, block.label) for block in spec.groups], OVERALL_COLUMN)
+
+
+def _cell(n: int, share: float | None, threshold: int) -> BreakdownCell:
+    if n < threshold:
+        return BreakdownCell(n=n, share=None, suppressed=True)
+    return BreakdownCell(n=n, share=share if n else None)
+
+
+def row_cells(spec: FormSpec, tally: Tally, threshold: int) -> tuple[BreakdownCell, ...]:
+    """One cell per SIPAS group, then the overall index. A cell rests on the valid answers of
+    its best-answered item; the overall cell on the row's best-answered group."""
+    cells = [_cell(block_base(spec, tally, block), block_share(spec, tally, block), threshold)
+             for block in spec.groups]
+    overall_n = max((cell.n for cell in cells), default=0)
+    cells.append(_cell(overall_n, overall_index(spec, tally), threshold))
+    return tuple(cells)
+
+
+def breakdown_table(spec: FormSpec, key: str, title: LocalText,
+                    rows: list[tuple[str, LocalText, Tally]], threshold: int) -> BreakdownTable:
+    return BreakdownTable(key=key, title=title, columns=columns(spec), rows=tuple(
+        BreakdownRow(key=row_key, label=label, n=tally.responses,
+                     cells=row_cells(spec, tally, threshold))
+        for row_key, label, tally in rows))
+
+
+def dimension_rows(spec: FormSpec, dimension: str,
+                   tallies: dict[str | None, Tally]) -> list[tuple[str, LocalText, Tally]]:
+    """Rows in the question's choice order; responses without an answer last."""
+    question = spec.question(dimension)
+    rows = [(choice.value, choice.label, tallies[choice.value])
+            for choice in question.choices if choice.value in tallies]
+    known = {choice.value for choice in question.choices}
+    others = sorted(key for key in tallies if key is not None and key not in known)
+    rows += [(key, LocalText(key), tallies[key]) for key in others]
+    if None in tallies:
+        rows.append(("", NOT_ANSWERED, tallies[None]))
+    return rows
+
+
+def suppressed_cells(tables: tuple[BreakdownTable, ...]) -> int:
+    return sum(cell.suppressed for table in tables for row in table.rows for cell in row.cells)
+
+
+def child_ranking(spec: FormSpec, children: list[tuple[int, str, int | None]],
+                  tallies: dict, previous: dict | None, threshold: int) -> tuple[ChildRank, ...]:
+    """Each child (id, name, target) with its overall index, ranked best first (ties share a
+    rank); a child with fewer than `threshold` responses is neither shown nor ranked."""
+    entries = []
+    for unit_id, name, target in children:
+        tally = tallies.get(unit_id, Tally())
+        suppressed = tally.responses < threshold
+        index = None if suppressed else overall_index(spec, tally)
+        previous_index = None
+        before = (previous or {}).get(unit_id)
+        if before is not None and before.responses >= threshold:
+            previous_index = overall_index(spec, before)
+        entries.append((unit_id, name, tally.responses, index, suppressed, target,
+                        previous_index))
+    ranked = sorted((entry[3] for entry in entries if entry[3] is not None), reverse=True)
+    return tuple(
+        ChildRank(unit_id=unit_id, name=name, responses=responses, index=index,
+                  rank=ranked.index(index) + 1 if index is not None else None,
+                  suppressed=suppressed, target=target, previous_index=previous_index)
+        for unit_id, name, responses, index, suppressed, target, previous_index in entries)

@@ -1,0 +1,192 @@
+"""build_round_summary: the summary of one round for one unit, from the database."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from reports.stats import mask_personal_numbers
+from reports.summary import (
+    Comment,
+    Coverage,
+    CoverageRow,
+    LocalText,
+    Methodology,
+    RoundInfo,
+    RoundSummary,
+    UnitInfo,
+)
+from server.analytics import queries
+from server.analytics.breakdowns import (
+    breakdown_table,
+    child_ranking,
+    dimension_rows,
+    suppressed_cells,
+)
+from server.analytics.figures import (
+    group_index,
+    incident_rates,
+    index_change,
+    item_satisfaction,
+    overall_index,
+    question_summary,
+)
+from server.analytics.scope import UnitScope, unit_scope
+from server.analytics.spec import FormSpec, form_spec
+from server.analytics.tallies import Tally, tallies_by_bucket, tallies_by_dimension, total
+from server.db_types import utcnow
+from server.rounds.models import Round
+from server.rounds.services import previous_round
+from server.units.models import Unit
+from server.units.services import ancestors
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+ALPHA = 0.05
+BY_UNIT_TITLE = {
+    True: LocalText("Theo thôn, tổ dân phố", "By residential group"),
+    False: LocalText("Theo đơn vị trực thuộc", "By unit"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryOptions:
+    suppression_threshold: int = 5
+    issuer_name: str = "Ủy ban Mặt trận Tổ quốc Việt Nam"
+    comment_limit: int = 300
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def round_info(round_: Round) -> RoundInfo:
+    status = round_.effective_status()
+    return RoundInfo(
+        id=round_.id, name=nfc(round_.title),
+        starts_on=round_.opens_at.astimezone(VIETNAM).date(),
+        ends_on=round_.closes_at.astimezone(VIETNAM).date(),
+        form_title=LocalText.of(round_.form_version.title),
+        form_version=round_.form_version.version,
+        status=status if status in ("planned", "open", "closed") else "planned")
+
+
+def _issuer(base: str, unit: Unit) -> LocalText:
+    # "Ủy ban Mặt trận Tổ quốc Việt Nam phường Hoa Lư": the kind word is lower case mid-sentence
+    name = unit.name[:1].lower() + unit.name[1:]
+    return LocalText(nfc(f"{base} {name}"),
+                     nfc(f"Viet Nam Fatherland Front Committee, {unit.name}"))
+
+
+@dataclass
+class _RoundTallies:
+    by_bucket: dict[int, Tally]
+    all: Tally
+
+
+def _round_tallies(session: Session, spec: FormSpec, round_id: int,
+                   scope: UnitScope) -> _RoundTallies:
+    where = queries.Scope(round_id, scope.unit.path)
+    by_bucket = tallies_by_bucket(
+        scope.bucket_of,
+        queries.answer_counts(session, where, spec.choice_names),
+        queries.skipped_counts(session, where),
+        queries.response_counts(session, where))
+    return _RoundTallies(by_bucket, total(by_bucket))
+
+
+def _coverage(scope: UnitScope, tallies: _RoundTallies) -> Coverage:
+    rows = tuple(CoverageRow(child.id, child.name,
+                             tallies.by_bucket.get(child.id, Tally()).responses, child.target)
+                 for child in scope.children)
+    return Coverage(responses=tallies.all.responses, target=scope.target, rows=rows)
+
+
+def _breakdowns(session: Session, spec: FormSpec, round_id: int, scope: UnitScope,
+                tallies: _RoundTallies, threshold: int):
+    tables = []
+    if scope.children:
+        rows = [(str(child.id), LocalText(child.name),
+                 tallies.by_bucket.get(child.id, Tally())) for child in scope.children]
+        key = "residential_group" if scope.children_are_residential else "unit"
+        tables.append(breakdown_table(spec, key, BY_UNIT_TITLE[scope.children_are_residential],
+                                      rows, threshold))
+    where = queries.Scope(round_id, scope.unit.path)
+    for dimension in spec.breakdowns:
+        by_value = tallies_by_dimension(
+            queries.dimension_responses(session, where, dimension),
+            queries.dimension_counts(session, where, dimension, spec.item_names))
+        tables.append(breakdown_table(spec, dimension, spec.question(dimension).label,
+                                      dimension_rows(spec, dimension, by_value), threshold))
+    return tuple(tables)
+
+
+def _comments(session: Session, spec: FormSpec, round_id: int, scope: UnitScope,
+              tallies: _RoundTallies, options: SummaryOptions) -> tuple[Comment, ...]:
+    # a comment from a small group is not attributed to it: that could identify the writer
+    names = {child.id: child.name for child in scope.children
+             if tallies.by_bucket.get(child.id, Tally()).responses
+             >= options.suppression_threshold}
+    limit = options.comment_limit
+    rows = queries.comment_rows(session, queries.Scope(round_id, scope.unit.path),
+                                spec.comments, limit)
+    comments = []
+    for unit_id, question, value in rows:
+        cleaned = mask_personal_numbers(nfc(str(value)).strip())
+        if cleaned:
+            comments.append(Comment(text=cleaned, question=question,
+                                    unit_name=names.get(scope.bucket_of.get(unit_id), "")))
+    return tuple(comments)
+
+
+def build_round_summary(session: Session, round_: Round, unit: Unit,
+                        options: SummaryOptions | None = None,
+                        now: datetime | None = None) -> RoundSummary:
+    """Everything the report says about `unit` in `round_`, aggregated by the database."""
+    options = options or SummaryOptions()
+    threshold = options.suppression_threshold
+    spec = form_spec(round_.form_version.definition)
+    scope = unit_scope(session, round_, unit)
+    current = _round_tallies(session, spec, round_.id, scope)
+
+    before_round = previous_round(round_)
+    before = _round_tallies(session, spec, before_round.id, scope) if before_round else None
+    if before is not None and before.all.responses == 0:
+        before_round, before = None, None
+    previous_all = before.all if before else None
+
+    groups = tuple(group_index(spec, current.all, previous_all, block) for block in spec.groups)
+    conduct = (group_index(spec, current.all, previous_all, spec.conduct)
+               if spec.conduct else None)
+    overall = overall_index(spec, current.all)
+    overall_previous = (index_change(overall, overall_index(spec, previous_all),
+                                     previous_all.responses) if previous_all else None)
+    breakdowns = _breakdowns(session, spec, round_.id, scope, current, threshold)
+    children = ()
+    if scope.children and not scope.children_are_residential:
+        children = child_ranking(spec, [(c.id, c.name, c.target) for c in scope.children],
+                                 current.by_bucket, before.by_bucket if before else None,
+                                 threshold)
+    hidden = suppressed_cells(breakdowns) + sum(child.suppressed for child in children)
+    return RoundSummary(
+        unit=UnitInfo(id=unit.id, name=nfc(unit.name), kind=unit.kind,
+                      parent_names=tuple(nfc(a.name) for a in ancestors(unit))),
+        round=round_info(round_),
+        issuer=_issuer(options.issuer_name, unit),
+        generated_at=now or utcnow(),
+        coverage=_coverage(scope, current),
+        questions=tuple(question_summary(spec, current.all, q) for q in spec.questions),
+        items=tuple(item_satisfaction(spec, current.all, previous_all, block, name, ALPHA)
+                    for block in spec.blocks for name in block.questions),
+        groups=groups, conduct=conduct,
+        overall_index=overall, overall_previous=overall_previous,
+        incidents=incident_rates(spec, current.all, previous_all, ALPHA),
+        breakdowns=breakdowns, children=children,
+        previous_round=round_info(before_round) if before_round else None,
+        comments=_comments(session, spec, round_.id, scope, current, options),
+        methodology=Methodology(suppression_threshold=threshold, suppressed_cells=hidden,
+                                alpha=ALPHA),
+    )

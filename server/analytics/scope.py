@@ -1,0 +1,64 @@
+"""The units a report covers: the report unit, its children (the buckets of the breakdown
+and the ranking) and the round's targets below it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.rounds.models import Round, round_units
+from server.units.models import Unit
+from server.units.services import slugify
+
+RESIDENTIAL_KINDS = ("village", "hamlet", "residential_group")
+
+
+@dataclass(frozen=True, slots=True)
+class ChildUnit:
+    id: int
+    name: str
+    kind: str
+    target: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitScope:
+    unit: Unit
+    children: tuple[ChildUnit, ...]
+    bucket_of: dict[int, int]       # unit id below (or of) the report unit -> child id or own id
+    target: int | None
+
+    @property
+    def children_are_residential(self) -> bool:
+        return bool(self.children) and all(c.kind in RESIDENTIAL_KINDS for c in self.children)
+
+
+def _child_id(unit_path: str, path: str, own_id: int) -> int:
+    rest = path[len(unit_path):].strip("/")
+    return int(rest.split("/")[0]) if rest else own_id
+
+
+def unit_scope(session: Session, round_: Round, unit: Unit) -> UnitScope:
+    rows = session.execute(
+        select(Unit.id, Unit.path, Unit.name, Unit.kind, Unit.parent_id)
+        .where(Unit.path.startswith(unit.path, autoescape=True))
+    ).all()
+    bucket_of = {row.id: _child_id(unit.path, row.path, unit.id) for row in rows}
+    in_round = session.scalars(select(round_units.c.unit_id).where(
+        round_units.c.round_id == round_.id, round_units.c.unit_id.in_(bucket_of.keys())
+    )).all() if bucket_of else []
+    per_bucket = Counter(bucket_of[unit_id] for unit_id in in_round)
+    per_unit = round_.target_per_unit
+
+    def target(count: int) -> int | None:
+        return count * per_unit if count else None
+
+    children = tuple(
+        ChildUnit(row.id, row.name, row.kind, target(per_bucket[row.id]))
+        for row in sorted(rows, key=lambda r: (slugify(r.name), r.id)) if row.parent_id == unit.id
+    )
+    return UnitScope(unit=unit, children=children, bucket_of=bucket_of,
+                     target=target(len(in_round)))

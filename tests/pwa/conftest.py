@@ -1,0 +1,75 @@
+"""Browser tests of the volunteer app: Playwright (sync API) driving Debian's Chromium."""
+
+import os
+from pathlib import Path
+
+import pytest
+from pwa_browser import CHROMIUM_ARGS, PHONE, chromium_path
+from pwa_live_site import LiveSite
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/pwa/" in item.nodeid.replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_executable() -> str:
+    path = chromium_path()
+    if path is None:
+        reason = "NO CHROMIUM FOUND (install Debian's chromium or set CHROMIUM_PATH): browser tests NOT RUN"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("playwright is not installed")
+        pytest.skip("PLAYWRIGHT NOT INSTALLED: browser tests NOT RUN")
+    return path
+
+
+@pytest.fixture(scope="session")
+def playwright_driver(browser_executable):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, browser_executable):
+    live = LiveSite(tmp_path_factory.mktemp("pwa-site"))
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def fresh_site(site):
+    site.clear_responses()
+    site.switch.down = False
+    site.switch.drop_submission_replies = 0
+    return site
+
+
+@pytest.fixture
+def launch(playwright_driver, browser_executable, tmp_path):
+    """Opens a persistent browser profile (reopenable after a crash); closes all at the end."""
+    opened = []
+
+    def _launch(profile: Path | None = None, **options):
+        context = playwright_driver.chromium.launch_persistent_context(
+            str(profile or tmp_path / "profile"), executable_path=browser_executable,
+            headless=True, args=CHROMIUM_ARGS, viewport=PHONE, locale="vi-VN",
+            service_workers="allow", **options)
+        context.set_default_timeout(15_000)
+        opened.append(context)
+        return context
+
+    yield _launch
+    for context in opened:
+        try:
+            context.close()
+        except Exception:  # already killed by the test
+            pass
