@@ -24,7 +24,10 @@ def _configure_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE: take the write lock up front. A deferred transaction that reads and
+        # then writes after another writer committed fails at once in WAL mode
+        # (SQLITE_BUSY_SNAPSHOT) instead of waiting; this way writers queue politely.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _is_memory(engine) -> bool:

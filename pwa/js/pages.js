@@ -1,7 +1,7 @@
 // Splits a form definition into screens: one question (or one small group) per
 // screen on a phone, a whole top-level group per screen on a tablet. Pure: no DOM.
 
-const SMALL_GROUP = 3;
+const SMALL_GROUP = 2;
 
 function leafCount(question) {
   if (question.type !== 'group') return question.type === 'calculate' ? 0 : 1;

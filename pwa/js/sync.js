@@ -146,6 +146,8 @@ export class SyncEngine extends EventTarget {
         results = await this.api.submit(batch.map((r) => toSubmission(r, this.client)));
       } catch (error) {
         await this.store.putResponses(batch.map((r) => transition(r, 'failed', { now: nowIso })));
+        // Too large for the server (long comments): send smaller batches from now on.
+        if (error?.status === 413 && this.batchSize > 1) this.batchSize = Math.ceil(batch.length / 2);
         throw error;
       }
       const doneAt = this.now().toISOString();

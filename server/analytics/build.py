@@ -37,7 +37,13 @@ from server.analytics.figures import (
 )
 from server.analytics.scope import UnitScope, unit_scope
 from server.analytics.spec import FormSpec, form_spec
-from server.analytics.tallies import Tally, tallies_by_bucket, tallies_by_dimension, total
+from server.analytics.tallies import (
+    Tally,
+    tallies_by_breakdown,
+    tallies_by_bucket,
+    tallies_by_measures,
+    total,
+)
 from server.db_types import utcnow
 from server.rounds.models import Round
 from server.rounds.services import previous_round
@@ -87,14 +93,39 @@ class _RoundTallies:
     all: Tally
 
 
+def _measures(spec: FormSpec, with_incidents: bool) -> tuple[queries.Measure, ...]:
+    satisfied = tuple(sorted(spec.satisfied_values))
+    measures = [queries.Measure(name, satisfied, spec.not_applicable) for name in spec.item_names]
+    if with_incidents:
+        measures += [queries.Measure(incident.question, (incident.value,), spec.not_applicable)
+                     for incident in spec.incidents]
+    return tuple(measures)
+
+
 def _round_tallies(session: Session, spec: FormSpec, round_id: int,
                    scope: UnitScope) -> _RoundTallies:
     where = queries.Scope(round_id, scope.unit.path)
     by_bucket = tallies_by_bucket(
         scope.bucket_of,
-        queries.answer_counts(session, where, spec.choice_names),
-        queries.skipped_counts(session, where),
+        queries.answer_counts(session, where, tuple(q.name for q in spec.questions),
+                              spec.choice_names),
+        {name: queries.chosen_counts(session, where, name)
+         for name in spec.multiple_choice_names},
         queries.response_counts(session, where))
+    all_units = total(by_bucket)
+    # skipped-by-logic counts are shown for the whole unit only, never per bucket
+    for question, n in queries.skipped_counts(session, where):
+        all_units.skipped[question] += int(n)
+    return _RoundTallies(by_bucket, all_units)
+
+
+def _compared_tallies(session: Session, spec: FormSpec, round_id: int,
+                      scope: UnitScope) -> _RoundTallies:
+    """The previous round needs only what is compared: items and incidents, per bucket."""
+    measures = _measures(spec, with_incidents=True)
+    rows = queries.unit_measure_counts(session, queries.Scope(round_id, scope.unit.path),
+                                       measures)
+    by_bucket = tallies_by_measures(scope.bucket_of, rows, measures)
     return _RoundTallies(by_bucket, total(by_bucket))
 
 
@@ -114,13 +145,16 @@ def _breakdowns(session: Session, spec: FormSpec, round_id: int, scope: UnitScop
         key = "residential_group" if scope.children_are_residential else "unit"
         tables.append(breakdown_table(spec, key, BY_UNIT_TITLE[scope.children_are_residential],
                                       rows, threshold))
-    where = queries.Scope(round_id, scope.unit.path)
+    if not spec.breakdowns:
+        return tuple(tables)
+    measures = _measures(spec, with_incidents=False)
+    rows = queries.breakdown_counts(session, queries.Scope(round_id, scope.unit.path),
+                                    spec.breakdowns, measures)
+    by_dimension = tallies_by_breakdown(rows, spec.breakdowns, measures)
     for dimension in spec.breakdowns:
-        by_value = tallies_by_dimension(
-            queries.dimension_responses(session, where, dimension),
-            queries.dimension_counts(session, where, dimension, spec.item_names))
         tables.append(breakdown_table(spec, dimension, spec.question(dimension).label,
-                                      dimension_rows(spec, dimension, by_value), threshold))
+                                      dimension_rows(spec, dimension, by_dimension[dimension]),
+                                      threshold))
     return tuple(tables)
 
 
@@ -153,7 +187,7 @@ def build_round_summary(session: Session, round_: Round, unit: Unit,
     current = _round_tallies(session, spec, round_.id, scope)
 
     before_round = previous_round(round_)
-    before = _round_tallies(session, spec, before_round.id, scope) if before_round else None
+    before = _compared_tallies(session, spec, before_round.id, scope) if before_round else None
     if before is not None and before.all.responses == 0:
         before_round, before = None, None
     previous_all = before.all if before else None

@@ -21,84 +21,64 @@ _SCOPE = """
   AND r.unit_id IN (SELECT u.id FROM units u WHERE u.path LIKE :path_prefix)
 """
 
-# (unit, question, value) -> rows and responses. A select_multiple answer gives one row
-# per chosen value; `responses` counts each response once per question (its first element).
-# Only choice questions keep their value: free text and numbers are counted, not grouped.
+# (unit, question, value) -> responses: the one GROUP BY over every answer. Only choice
+# questions keep their value (free text and numbers are counted, not grouped); an array
+# (select_multiple) is counted here as answered and its choices by _CHOSEN.
 _ANSWERS = {
     "sqlite": f"""
 SELECT r.unit_id, a.key AS question,
-       CASE WHEN a.key IN :choice_names THEN CAST(COALESCE(m.value, a.value) AS TEXT) END AS value,
-       COUNT(*) AS hits,
-       SUM(CASE WHEN m.key IS NULL OR m.key = 0 THEN 1 ELSE 0 END) AS responses
-FROM responses r
-JOIN json_each(r.answers) a
-LEFT JOIN json_each(CASE WHEN a.type = 'array' THEN a.value END) m
-WHERE {_SCOPE}
-GROUP BY r.unit_id, a.key, 3
+       CASE WHEN a.type <> 'array' AND a.key IN :choice_names THEN CAST(a.value AS TEXT) END,
+       COUNT(*) AS n
+FROM responses r JOIN json_each(r.answers) a
+WHERE {_SCOPE} AND a.key IN :keys
+GROUP BY 1, 2, 3
 """,
     "postgresql": f"""
 SELECT r.unit_id, a.key AS question,
-       CASE WHEN a.key IN :choice_names THEN COALESCE(m.value, a.value #>> '{{}}') END AS value,
-       COUNT(*) AS hits,
-       SUM(CASE WHEN m.ord IS NULL OR m.ord = 1 THEN 1 ELSE 0 END) AS responses
-FROM responses r
-CROSS JOIN LATERAL jsonb_each(r.answers) a
-LEFT JOIN LATERAL jsonb_array_elements_text(
-    CASE WHEN jsonb_typeof(a.value) = 'array' THEN a.value END
-) WITH ORDINALITY AS m(value, ord) ON true
+       CASE WHEN jsonb_typeof(a.value) <> 'array' AND a.key IN :choice_names
+            THEN a.value #>> '{{}}' END,
+       COUNT(*) AS n
+FROM responses r CROSS JOIN LATERAL jsonb_each(r.answers) a
+WHERE {_SCOPE} AND a.key IN :keys
+GROUP BY 1, 2, 3
+""",
+}
+
+# (unit, chosen value) -> responses, for one select_multiple question.
+_CHOSEN = {
+    "sqlite": f"""
+SELECT r.unit_id, CAST(m.value AS TEXT), COUNT(*) AS n
+FROM responses r JOIN json_each(r.answers, :path) m
 WHERE {_SCOPE}
-GROUP BY r.unit_id, a.key, 3
+GROUP BY 1, 2
+""",
+    "postgresql": f"""
+SELECT r.unit_id, m.value, COUNT(*) AS n
+FROM responses r
+CROSS JOIN LATERAL jsonb_array_elements_text(r.answers -> CAST(:name AS TEXT)) AS m(value)
+WHERE {_SCOPE} AND jsonb_typeof(r.answers -> CAST(:name AS TEXT)) = 'array'
+GROUP BY 1, 2
 """,
 }
 
 _SKIPPED = {
     "sqlite": f"""
-SELECT r.unit_id, s.value AS question, COUNT(*) AS n
+SELECT s.value AS question, COUNT(*) AS n
 FROM responses r JOIN json_each(r.skipped) s
 WHERE {_SCOPE}
-GROUP BY r.unit_id, s.value
+GROUP BY s.value
 """,
     "postgresql": f"""
-SELECT r.unit_id, s.value AS question, COUNT(*) AS n
+SELECT s.value AS question, COUNT(*) AS n
 FROM responses r CROSS JOIN LATERAL jsonb_array_elements_text(r.skipped) AS s(value)
 WHERE {_SCOPE}
-GROUP BY r.unit_id, s.value
+GROUP BY s.value
 """,
 }
 
 _RESPONSES = f"""
 SELECT r.unit_id, COUNT(*) AS n FROM responses r WHERE {_SCOPE} GROUP BY r.unit_id
 """
-
-# (dimension value, item, value) for the breakdown by a respondent question (age band...);
-# the dimension is read from the same response's answers.
-_DIMENSION = {
-    "sqlite": f"""
-SELECT CAST(json_extract(r.answers, :dimension_path) AS TEXT) AS dimension, a.key AS question,
-       CAST(a.value AS TEXT) AS value, COUNT(*) AS n
-FROM responses r JOIN json_each(r.answers) a
-WHERE {_SCOPE} AND a.key IN :item_names
-GROUP BY 1, 2, 3
-""",
-    "postgresql": f"""
-SELECT r.answers ->> :dimension AS dimension, a.key AS question, a.value AS value,
-       COUNT(*) AS n
-FROM responses r CROSS JOIN LATERAL jsonb_each_text(r.answers) a
-WHERE {_SCOPE} AND a.key IN :item_names
-GROUP BY 1, 2, 3
-""",
-}
-
-_DIMENSION_RESPONSES = {
-    "sqlite": f"""
-SELECT CAST(json_extract(r.answers, :dimension_path) AS TEXT) AS dimension, COUNT(*) AS n
-FROM responses r WHERE {_SCOPE} GROUP BY 1
-""",
-    "postgresql": f"""
-SELECT r.answers ->> :dimension AS dimension, COUNT(*) AS n
-FROM responses r WHERE {_SCOPE} GROUP BY 1
-""",
-}
 
 _COMMENTS = {
     "sqlite": f"""
@@ -141,14 +121,22 @@ def _run(session: Session, sql: str, params: dict, expanding: tuple[str, ...]):
     return session.execute(statement, params).all()
 
 
-def answer_counts(session: Session, scope: Scope, choice_names: tuple[str, ...]):
-    """Rows (unit_id, question, value | None, hits, responses)."""
-    params = {**scope.params(), "choice_names": list(choice_names) or [""]}
-    return _run(session, _ANSWERS[_dialect(session)], params, ("choice_names",))
+def answer_counts(session: Session, scope: Scope, keys: tuple[str, ...],
+                  choice_names: tuple[str, ...]):
+    """Rows (unit_id, question, value | None, responses) for the questions in `keys`."""
+    params = {**scope.params(), "keys": list(keys) or [""],
+              "choice_names": list(choice_names) or [""]}
+    return _run(session, _ANSWERS[_dialect(session)], params, ("keys", "choice_names"))
+
+
+def chosen_counts(session: Session, scope: Scope, name: str):
+    """Rows (unit_id, chosen value, responses) for one select_multiple question."""
+    params = {**scope.params(), "name": name, "path": f"$.{name}"}
+    return _run(session, _CHOSEN[_dialect(session)], params, ())
 
 
 def skipped_counts(session: Session, scope: Scope):
-    """Rows (unit_id, question, responses that skipped it by logic)."""
+    """Rows (question, responses that skipped it by logic), for the whole scope."""
     return _run(session, _SKIPPED[_dialect(session)], scope.params(), ())
 
 
@@ -157,21 +145,63 @@ def response_counts(session: Session, scope: Scope):
     return _run(session, _RESPONSES, scope.params(), ())
 
 
-def _dimension_params(scope: Scope, dimension: str) -> dict:
-    return {**scope.params(), "dimension": dimension, "dimension_path": f"$.{dimension}"}
+def _extract(dialect: str, param: str) -> str:
+    if dialect == "sqlite":
+        return f"CAST(json_extract(r.answers, :{param}) AS TEXT)"
+    return f"r.answers ->> CAST(:{param} AS TEXT)"
 
 
-def dimension_counts(session: Session, scope: Scope, dimension: str,
-                     item_names: tuple[str, ...]):
-    """Rows (dimension value | None, item, value, responses) for a breakdown question."""
-    params = {**_dimension_params(scope, dimension), "item_names": list(item_names) or [""]}
-    return _run(session, _DIMENSION[_dialect(session)], params, ("item_names",))
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """Count, per group, the answers of `question` that are not `not_applicable` (its valid
+    answers) and those among `values` (e.g. the satisfied ones, or an incident's "yes")."""
+    question: str
+    values: tuple[str, ...]
+    not_applicable: str = "na"
 
 
-def dimension_responses(session: Session, scope: Scope, dimension: str):
-    """Rows (dimension value | None, responses)."""
-    return _run(session, _DIMENSION_RESPONSES[_dialect(session)],
-                _dimension_params(scope, dimension), ())
+def _measure_counts(session: Session, scope: Scope, groups: list[tuple[str, str]],
+                    measures: tuple[Measure, ...]):
+    """One row per group: the group values, the responses, then per measure its valid and
+    its counted answers. `groups` are (alias, SQL expression) pairs; "@name" in an
+    expression reads that answer from the response.
+
+    Reading a few named keys from each response is much cheaper than exploding every answer
+    again (SQLite sorts every exploded row to group them)."""
+    dialect = _dialect(session)
+    params = scope.params()
+
+    def read(name: str, alias: str) -> str:
+        params[f"k_{alias}"] = f"$.{name}" if dialect == "sqlite" else name
+        return _extract(dialect, f"k_{alias}")
+
+    inner = [(expression if not expression.startswith("@") else read(expression[1:], alias))
+             + f" AS {alias}" for alias, expression in groups]
+    outer = ["COUNT(*)"]
+    for index, measure in enumerate(measures):
+        inner.append(read(measure.question, f"m{index}") + f" AS m{index}")
+        params[f"na{index}"], params[f"v{index}"] = measure.not_applicable, list(measure.values)
+        outer.append(f"SUM(CASE WHEN m{index} <> :na{index} THEN 1 ELSE 0 END)")
+        outer.append(f"SUM(CASE WHEN m{index} IN :v{index} THEN 1 ELSE 0 END)")
+    aliases = ", ".join(alias for alias, _ in groups)
+    sql = (f"SELECT {', '.join([*(alias for alias, _ in groups), *outer])} "
+           f"FROM (SELECT {', '.join(inner) or '1 AS one'} FROM responses r WHERE {_SCOPE}) AS x"
+           + (f" GROUP BY {aliases}" if aliases else ""))
+    return _run(session, sql, params, tuple(f"v{i}" for i in range(len(measures))))
+
+
+def breakdown_counts(session: Session, scope: Scope, dimensions: tuple[str, ...],
+                     measures: tuple[Measure, ...]):
+    """Rows (dimension values... (None: unanswered), responses, then valid and counted per
+    measure), one per combination of the breakdown questions' answers (a handful): each
+    breakdown table is a margin of them."""
+    groups = [(f"d{index}", f"@{name}") for index, name in enumerate(dimensions)]
+    return _measure_counts(session, scope, groups, measures)
+
+
+def unit_measure_counts(session: Session, scope: Scope, measures: tuple[Measure, ...]):
+    """Rows (unit_id, responses, then valid and counted per measure)."""
+    return _measure_counts(session, scope, [("unit_id", "r.unit_id")], measures)
 
 
 def comment_rows(session: Session, scope: Scope, comment_names: tuple[str, ...], limit: int):

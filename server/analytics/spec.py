@@ -74,6 +74,10 @@ class FormSpec:
         return tuple(name for block in self.blocks for name in block.questions)
 
     @property
+    def multiple_choice_names(self) -> tuple[str, ...]:
+        return tuple(q.name for q in self.questions if q.type == "select_multiple")
+
+    @property
     def choice_names(self) -> tuple[str, ...]:
         return tuple(q.name for q in self.questions if q.is_choice)
 

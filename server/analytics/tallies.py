@@ -39,29 +39,46 @@ def total(tallies: dict) -> Tally:
     return combined
 
 
-def tallies_by_bucket(bucket_of: dict[int, object], answers, skipped, responses) -> dict:
-    """Tallies keyed by bucket from the rows of queries.answer_counts, skipped_counts and
-    response_counts; `bucket_of` maps a unit id to its bucket key."""
+def tallies_by_bucket(bucket_of: dict[int, object], answers, chosen, responses) -> dict:
+    """Tallies keyed by bucket from the rows of queries.answer_counts, chosen_counts (per
+    select_multiple question name) and response_counts; `bucket_of` maps a unit id to its
+    bucket key."""
     tallies: dict = defaultdict(Tally)
     for unit_id, n in responses:
         tallies[bucket_of[unit_id]].responses += int(n)
-    for unit_id, question, value, hits, answered in answers:
+    for unit_id, question, value, n in answers:
         tally = tallies[bucket_of[unit_id]]
-        tally.answered[question] += int(answered)
+        tally.answered[question] += int(n)
         if value is not None:
-            tally.values[question][str(value)] += int(hits)
-    for unit_id, question, n in skipped:
-        tallies[bucket_of[unit_id]].skipped[question] += int(n)
+            tally.values[question][str(value)] += int(n)
+    for question, rows in chosen.items():
+        for unit_id, value, n in rows:
+            tallies[bucket_of[unit_id]].values[question][str(value)] += int(n)
     return dict(tallies)
 
 
-def tallies_by_dimension(responses, item_rows) -> dict:
-    """Tallies keyed by the value of a breakdown question (None: not answered)."""
+def _add_measures(tally: Tally, measures, numbers: list[int]) -> None:
+    # what shares need: valid answers (as answered) and counted ones (under the first value)
+    tally.responses += numbers[0]
+    for index, measure in enumerate(measures):
+        tally.answered[measure.question] += numbers[1 + 2 * index]
+        tally.values[measure.question][measure.values[0]] += numbers[2 + 2 * index]
+
+
+def tallies_by_breakdown(rows, dimensions: tuple[str, ...], measures) -> dict[str, dict]:
+    """Per breakdown question, tallies keyed by its answer (None: not answered), as margins
+    of the rows of queries.breakdown_counts."""
+    result: dict[str, dict] = {name: defaultdict(Tally) for name in dimensions}
+    for row in rows:
+        keys, numbers = row[:len(dimensions)], [int(n or 0) for n in row[len(dimensions):]]
+        for name, key in zip(dimensions, keys, strict=True):
+            _add_measures(result[name][key], measures, numbers)
+    return {name: dict(tallies) for name, tallies in result.items()}
+
+
+def tallies_by_measures(bucket_of: dict[int, object], rows, measures) -> dict:
+    """Tallies keyed by bucket from the rows of queries.unit_measure_counts."""
     tallies: dict = defaultdict(Tally)
-    for dimension, n in responses:
-        tallies[dimension].responses += int(n)
-    for dimension, question, value, n in item_rows:
-        tally = tallies[dimension]
-        tally.answered[question] += int(n)
-        tally.values[question][str(value)] += int(n)
+    for unit_id, *numbers in rows:
+        _add_measures(tallies[bucket_of[unit_id]], measures, [int(n or 0) for n in numbers])
     return dict(tallies)

@@ -1,12 +1,13 @@
 """Plausible random answers to any form definition (the demo, the benchmarks, the tests).
 
-`mood` (0..1) moves likert answers towards satisfied; answers go through the same
+`mood` (0..1) is about the share of satisfied likert answers; answers go through the same
 validation as a synced response, so what is stored is what the sync would store.
 """
 
 from __future__ import annotations
 
 import random
+import zlib
 from dataclasses import dataclass
 
 from server.forms.compiled import walk_questions
@@ -22,12 +23,18 @@ class CleanAnswers:
 
 
 def _likert(rng: random.Random, mood: float, allow_na: bool) -> str:
+    """About `mood` of the answers satisfied (4 or 5); the rest mostly neutral."""
     if allow_na and rng.random() < 0.06:
         return "na"
-    # a triangular draw centred by the mood: 0.5 is middling, 0.8 mostly satisfied
-    centre = 1 + 4 * mood
-    level = round(rng.triangular(0.6, 5.4, centre))
-    return LIKERT_LEVELS[min(max(level, 1), 5) - 1]
+    if rng.random() < mood:
+        return "5" if rng.random() < 0.35 else "4"
+    draw = rng.random()
+    return "3" if draw < 0.55 else "2" if draw < 0.85 else "1"
+
+
+def _item_bias(name: str) -> float:
+    """A fixed lean per question (-0.12..+0.08) so that items differ from each other."""
+    return (zlib.crc32(name.encode()) % 21) / 100 - 0.12
 
 
 def _choice_values(definition: dict, question: dict) -> list[str]:
@@ -40,19 +47,21 @@ def random_raw_answers(definition: dict, rng: random.Random, mood: float,
                        skip_rate: float = 0.03) -> dict:
     """Raw answers for every answerable question (logic is applied by validation)."""
     answers: dict = {}
+    incidents = {raw.get("question") for raw in (definition.get("report") or {}).get("incidents", [])}
     for entry in walk_questions(definition):
         question, kind, name = entry["question"], entry["type"], entry["name"]
         if not question.get("required") and rng.random() < skip_rate:
             continue
         values = _choice_values(definition, question)
         if kind == "likert":
-            answers[name] = _likert(rng, mood, bool(question.get("allow_na")))
+            answers[name] = _likert(rng, min(max(mood + _item_bias(name), 0.0), 1.0),
+                                   bool(question.get("allow_na")))
         elif kind == "select_one" and values:
-            if set(values) == {"yes", "no"}:
-                # yes/no incident questions: a bad mood reports more incidents
-                answers[name] = "yes" if rng.random() < 0.35 * (1 - mood) else "no"
-                if values[0] == "yes" and question.get("required"):
-                    answers[name] = "yes" if rng.random() < 0.7 else "no"
+            if name in incidents:
+                # "3 không" incidents: rarer in a better mood
+                answers[name] = "yes" if rng.random() < 0.3 * (1 - mood) else "no"
+            elif set(values) == {"yes", "no"}:
+                answers[name] = "yes" if rng.random() < 0.7 else "no"
             else:
                 answers[name] = rng.choice(values)
         elif kind == "select_multiple" and values:

@@ -10,8 +10,7 @@ import unicodedata
 
 import marshmallow as ma
 
-from server.forms.compiled import LogicCycleError, walk_questions
-from server.forms.compiled import CompiledForm
+from server.forms.compiled import CompiledForm, LogicCycleError, walk_questions
 from server.forms.definition_rules import question_problems, report_problems
 from server.forms.definition_schema import DefinitionSchema
 
@@ -102,13 +101,13 @@ def _structure_problems(data: dict, messages: dict) -> list[dict]:
     return problems
 
 
-def _normalized(value):
+def normalize_all_text(value):
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value)
     if isinstance(value, list):
-        return [_normalized(item) for item in value]
+        return [normalize_all_text(item) for item in value]
     if isinstance(value, dict):
-        return {_normalized(key): _normalized(item) for key, item in value.items()}
+        return {normalize_all_text(key): normalize_all_text(item) for key, item in value.items()}
     return value
 
 
@@ -138,7 +137,7 @@ def definition_problems(data) -> list[dict]:
 
 def load_definition(data) -> dict:
     """The definition, NFC-normalised and checked; raises DefinitionError."""
-    definition = _normalized(copy.deepcopy(data)) if isinstance(data, dict) else data
+    definition = normalize_all_text(copy.deepcopy(data)) if isinstance(data, dict) else data
     problems = definition_problems(definition)
     if problems:
         raise DefinitionError(problems)

@@ -29,8 +29,9 @@ def _label_problems(data, path, name, field, label) -> list[dict]:
     if not extra:
         return []
     langs = ", ".join(extra)
-    return [problem(path, name, f"{field}: ngôn ngữ không có trong danh sách ngôn ngữ của phiếu: {langs}",
-                    f"{field}: language not among the form's languages: {langs}")]
+    prefix = f"{field}: " if field else ""
+    return [problem(path, name, f"{prefix}ngôn ngữ không có trong danh sách ngôn ngữ của phiếu: {langs}",
+                    f"{prefix}language not among the form's languages: {langs}")]
 
 
 def _form_problems(data) -> list[dict]:
@@ -42,7 +43,10 @@ def _form_problems(data) -> list[dict]:
         found.append(problem("default_language", None,
                              "Ngôn ngữ mặc định phải nằm trong danh sách ngôn ngữ.",
                              "The default language must be one of the languages."))
-    for list_name, choices in data["choice_lists"].items():
+    for key in ("title", "description"):
+        if key in data:
+            found += _label_problems(data, key, None, None, data[key])
+    for list_name, choices in (data.get("choice_lists") or {}).items():
         seen = set()
         for index, choice in enumerate(choices):
             path = f"choice_lists.{list_name}[{index}]"
@@ -64,7 +68,7 @@ def _type_problems(data, entry, kinds) -> list[dict]:
     if kind != "calculate" and "label" not in question:
         found.append(problem(path, name, "label: thiếu nhãn câu hỏi", "label: a label is required"))
     if kind in CHOICE_TYPES:
-        lists = data["choice_lists"]
+        lists = (data.get("choice_lists") or {})
         if "choices" not in question:
             found.append(problem(path, name, "choices: cần tên danh sách lựa chọn",
                                  "choices: a choice list name is required"))
@@ -138,7 +142,7 @@ def report_problems(data, entries) -> list[dict]:
         return []
     kinds = {entry["name"]: entry["type"] for entry in entries}
     questions = {entry["name"]: entry["question"] for entry in entries}
-    lists = data["choice_lists"]
+    lists = (data.get("choice_lists") or {})
     found = []
 
     def expect(path, ref, allowed):

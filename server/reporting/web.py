@@ -32,6 +32,8 @@ def _formatters() -> dict:
         "day": lambda moment: format_date(moment, "vi"),
         "kind_label": lambda kind: UNIT_KIND_LABELS.get(kind, {}).get("vi", kind),
         "status_label": lambda status: STATUS_LABELS.get(status, status),
+        "has_suppressed": lambda table: any(cell.suppressed for row in table.rows
+                                            for cell in row.cells),
     }
 
 

@@ -165,3 +165,19 @@ test('status events report the waiting count', async () => {
   assert.equal(seen.at(-1).waiting, 2);
   assert.equal(seen.at(-1).error.kind, 'server');
 });
+
+test('a batch refused as too large (413) is split for the next attempts', async () => {
+  const store = memoryStore(Array.from({ length: 8 }, (_, i) => queued(i)));
+  const sizes = [];
+  const api = {
+    async submit(subs) {
+      sizes.push(subs.length);
+      if (subs.length > 2) throw new ApiError('rejected', { status: 413, code: 'payload_too_large' });
+      return new Map(subs.map((s) => [s.uuid, { uuid: s.uuid, status: 'created' }]));
+    },
+  };
+  const engine = engineWith(store, api);
+  for (let i = 0; i < 3; i += 1) await engine.syncNow('manual');
+  assert.deepEqual(sizes, [8, 4, 2, 2, 2, 2]);
+  assert.ok([...store.data.values()].every((r) => r.state === 'acknowledged'));
+});

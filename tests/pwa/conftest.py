@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from pwa_browser import CHROMIUM_ARGS, PHONE, chromium_path
-from pwa_live_site import LiveSite
+from pwa_live_site import LiveSite, missing_server_parts
 
 
 def pytest_collection_modifyitems(config, items):
@@ -40,6 +40,9 @@ def playwright_driver(browser_executable):
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory, browser_executable):
+    missing = missing_server_parts()
+    if missing:
+        pytest.skip(f"BROWSER TESTS NOT RUN: the app they drive is incomplete ({missing})")
     live = LiveSite(tmp_path_factory.mktemp("pwa-site"))
     yield live
     live.stop()

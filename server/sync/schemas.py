@@ -1,0 +1,119 @@
+"""The sync API's request and response bodies (marshmallow; also the OpenAPI document)."""
+
+from datetime import UTC
+
+import marshmallow as ma
+from flask import current_app
+
+from server.errors import ApiError
+
+
+class ClientInfoSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE  # a newer app may send more; it must not be refused for it
+
+    app_version = ma.fields.String(load_default="", validate=ma.validate.Length(max=64))
+    device = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
+
+
+class SubmissionSchema(ma.Schema):
+    """One response as the phone sends it. Times are the phone's, kept as given (in UTC);
+    a time without a zone is read as UTC."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    uuid = ma.fields.UUID(required=True, metadata={"description": "Made on the phone; the identity of the response."})
+    round_id = ma.fields.Integer(required=True, strict=True)
+    form_version_id = ma.fields.Integer(required=True, strict=True)
+    unit_id = ma.fields.Integer(required=True, strict=True)
+    started_at = ma.fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
+    completed_at = ma.fields.AwareDateTime(required=True, default_timezone=UTC)
+    answers = ma.fields.Dict(keys=ma.fields.String(), required=True,
+                             metadata={"description": "Question name -> answer (docs/CONTRACTS.md)."})
+    client = ma.fields.Nested(ClientInfoSchema, load_default=dict)
+
+
+class SubmissionBatchSchema(ma.Schema):
+    submissions = ma.fields.List(ma.fields.Nested(SubmissionSchema), required=True)
+
+    @ma.pre_load
+    def refuse_oversized_batch(self, data, **kwargs):
+        # Counted before the items are checked: a huge batch is refused at once, with a 413.
+        items = data.get("submissions") if isinstance(data, dict) else None
+        limit = current_app.config["SUBMISSION_BATCH_MAX_ITEMS"]
+        if isinstance(items, list) and len(items) > limit:
+            raise ApiError(413, "too_many_submissions",
+                           f"Gửi tối đa {limit} phiếu mỗi lần (đã gửi {len(items)}).",
+                           {"message_en": f"At most {limit} submissions per batch ({len(items)} sent).",
+                            "max_items": limit})
+        return data
+
+
+class ItemErrorSchema(ma.Schema):
+    question = ma.fields.String(allow_none=True)
+    code = ma.fields.String()
+    message = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(),
+                             metadata={"description": "{vi, en}"})
+
+
+class SubmissionResultSchema(ma.Schema):
+    uuid = ma.fields.String()
+    status = ma.fields.String(metadata={"enum": ["created", "duplicate", "conflict", "rejected"]})
+    late = ma.fields.Boolean(metadata={"description": "Completed while open, received after closing."})
+    errors = ma.fields.List(ma.fields.Nested(ItemErrorSchema), metadata={"description": "Only when rejected."})
+
+
+class SubmissionResultsSchema(ma.Schema):
+    results = ma.fields.List(ma.fields.Nested(SubmissionResultSchema))
+
+
+class AssignedUnitSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    kind = ma.fields.String()
+    parent_name = ma.fields.Function(lambda unit: unit.parent.name if unit.parent else None,
+                                     allow_none=True)
+
+
+class AssignedRoundSchema(ma.Schema):
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    form_version_id = ma.fields.Integer()
+    opens_at = ma.fields.AwareDateTime()
+    closes_at = ma.fields.AwareDateTime()
+    status = ma.fields.String(metadata={"enum": ["open", "planned"]})
+    units = ma.fields.List(ma.fields.Nested(AssignedUnitSchema))
+    target_per_unit = ma.fields.Integer()
+
+
+class AssignmentsSchema(ma.Schema):
+    rounds = ma.fields.List(ma.fields.Nested(AssignedRoundSchema))
+
+
+class PublishedFormVersionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    form_name = ma.fields.Function(lambda version: version.form.name)
+    version = ma.fields.Integer()
+    content_hash = ma.fields.String()
+    published_at = ma.fields.AwareDateTime(allow_none=True)
+    definition = ma.fields.Dict(metadata={"description": "The form definition (docs/CONTRACTS.md)."})
+
+
+class HeldSubmissionsQuerySchema(ma.Schema):
+    round_id = ma.fields.Integer(load_default=None)
+
+
+class HeldSubmissionSchema(ma.Schema):
+    uuid = ma.fields.String()
+    round_id = ma.fields.Integer()
+    unit_id = ma.fields.Integer()
+    status = ma.fields.String(metadata={"description": "accepted, flagged or rejected (by review)"})
+    is_late = ma.fields.Boolean()
+    content_hash = ma.fields.String()
+    completed_at = ma.fields.AwareDateTime()
+    received_at = ma.fields.AwareDateTime()
+
+
+class HeldSubmissionsSchema(ma.Schema):
+    submissions = ma.fields.List(ma.fields.Nested(HeldSubmissionSchema))
