@@ -3,7 +3,7 @@ import marshmallow as ma
 from server.people.models import ROLES
 
 
-class AssignedUnitSchema(ma.Schema):
+class UserUnitSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     kind = ma.fields.String()
@@ -15,7 +15,7 @@ class UserSchema(ma.Schema):
     display_name = ma.fields.String()
     role = ma.fields.String()
     is_active = ma.fields.Boolean()
-    units = ma.fields.List(ma.fields.Nested(AssignedUnitSchema))
+    units = ma.fields.List(ma.fields.Nested(UserUnitSchema))
 
 
 class UserCreateSchema(ma.Schema):

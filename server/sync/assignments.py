@@ -59,6 +59,11 @@ def rounds_concerning(assigned: list[Unit], round_ids=None, *, current_only: boo
     return list(db.session.scalars(query.order_by(Round.opens_at, Round.id)))
 
 
+def _unit_entry(unit: Unit) -> dict:
+    return {"id": unit.id, "name": unit.name, "kind": unit.kind,
+            "parent_name": unit.parent.name if unit.parent else None}
+
+
 def assignments_for(user: User, now: datetime | None = None) -> list[dict]:
     """The open and upcoming rounds the user may collect in, each with only their units."""
     now = now or utcnow()
@@ -70,6 +75,7 @@ def assignments_for(user: User, now: datetime | None = None) -> list[dict]:
             found.append({"id": round_.id, "title": round_.title,
                           "form_version_id": round_.form_version_id,
                           "opens_at": round_.opens_at, "closes_at": round_.closes_at,
-                          "status": round_.effective_status(now), "units": units,
+                          "status": round_.effective_status(now),
+                          "units": [_unit_entry(unit) for unit in units],
                           "target_per_unit": round_.target_per_unit})
     return found

@@ -72,8 +72,7 @@ class AssignedUnitSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     kind = ma.fields.String()
-    parent_name = ma.fields.Function(lambda unit: unit.parent.name if unit.parent else None,
-                                     allow_none=True)
+    parent_name = ma.fields.String(allow_none=True)
 
 
 class AssignedRoundSchema(ma.Schema):

@@ -1,0 +1,166 @@
+"""Every route, walked with every role: admin, an official of commune A, an official of
+commune B, a volunteer of a residential group of A, and no one.
+
+A new API route without a row here fails `test_every_api_route_is_in_the_matrix`.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+
+from server.db_types import utcnow
+from tests.conftest import auth_header
+
+ROLES = ("anonymous", "admin", "official_a", "official_b", "volunteer")
+
+
+@dataclass
+class World:
+    province: object
+    commune_a: object
+    group_a1: object
+    commune_b: object
+    group_b1: object
+    users: dict
+    round: object
+    version: object
+
+
+@pytest.fixture
+def world(factory):
+    province = factory.unit("Tỉnh Ninh Bình", "province")
+    commune_a = factory.unit("Phường Hoa Lư", "ward", parent=province)
+    group_a1 = factory.unit("Tổ dân phố Đông Thịnh", "residential_group", parent=commune_a)
+    commune_b = factory.unit("Xã Gia Viễn", "commune", parent=province)
+    group_b1 = factory.unit("Thôn Đồng Tâm", "village", parent=commune_b)
+    users = {
+        "admin": factory.user("admin", "admin"),
+        "official_a": factory.user("official_a", "official", units=[commune_a]),
+        "official_b": factory.user("official_b", "official", units=[commune_b]),
+        "volunteer": factory.user("volunteer", "volunteer", units=[group_a1]),
+    }
+    version = factory.form_version()
+    round_ = factory.round(version, [group_a1, group_b1],
+                           opens_at=utcnow() - timedelta(days=2), closes_at=utcnow() + timedelta(days=20))
+    return World(province, commune_a, group_a1, commune_b, group_b1, users, round_, version)
+
+
+def _submission(w: World) -> dict:
+    now = utcnow()
+    return {"submissions": [{
+        "uuid": str(uuid.uuid4()), "round_id": w.round.id, "form_version_id": w.version.id,
+        "unit_id": w.group_a1.id, "started_at": (now - timedelta(minutes=5)).isoformat(),
+        "completed_at": now.isoformat(),
+        "answers": {"age_band": "30_44", "sex": "female", "dealt_with_commune": "no",
+                    "know_listen": "4", "know_explain": "4", "know_trust": "3",
+                    "know_apologise": "na", "know_thank": "5",
+                    "overall_satisfaction": "4", "compared_6_months": "same"},
+        "client": {"app_version": "test", "device": "pytest"}}]}
+
+
+# (method, path template, body maker or None, {role: expected status})
+def _matrix(w: World) -> list[tuple]:
+    r, a, b, a1 = w.round.id, w.commune_a.id, w.commune_b.id, w.group_a1.id
+    everyone = {"anonymous": 401, "admin": 200, "official_a": 200, "official_b": 200, "volunteer": 200}
+    admin_only = {"anonymous": 401, "admin": 200, "official_a": 403, "official_b": 403, "volunteer": 403}
+    admin_created = dict(admin_only, admin=201)
+    volunteer_only = {"anonymous": 401, "admin": 403, "official_a": 403, "official_b": 403, "volunteer": 200}
+    return [
+        ("GET", "/api/v1/health", None, dict.fromkeys(ROLES, 200)),
+        ("DELETE", "/api/v1/auth/token", None, dict(everyone, admin=204, official_a=204,
+                                                    official_b=204, volunteer=204)),
+        ("GET", "/api/v1/units", None, everyone),
+        ("POST", "/api/v1/units", lambda: {"name": "Thôn Mới", "kind": "village", "parent_id": b},
+         admin_created),
+        ("GET", "/api/v1/users", None, admin_only),
+        ("POST", "/api/v1/users", lambda: {"username": f"u{uuid.uuid4().hex[:8]}", "display_name": "Người mới",
+                                           "role": "volunteer", "password": "mat-khau-dai"}, admin_created),
+        ("PATCH", f"/api/v1/users/{w.users['volunteer'].id}", lambda: {"display_name": "Trần Văn Bình"},
+         admin_only),
+        ("GET", "/api/v1/forms", None, admin_only),
+        ("GET", f"/api/v1/forms/{w.version.form_id}/versions", None, admin_only),
+        ("POST", f"/api/v1/forms/{w.version.form_id}/versions", lambda: dict(w.version.definition),
+         admin_created),
+        ("GET", "/api/v1/rounds", None, everyone),
+        ("POST", "/api/v1/rounds", lambda: {
+            "title": "Đợt thử", "form_version_id": w.version.id, "opens_at": utcnow().isoformat(),
+            "closes_at": (utcnow() + timedelta(days=3)).isoformat(), "unit_ids": [a1]}, admin_created),
+        ("PATCH", f"/api/v1/rounds/{r}", lambda: {"target_per_unit": 25}, admin_only),
+        ("GET", f"/api/v1/rounds/{r}/units/{a}/report.pdf", None,
+         {"anonymous": 401, "admin": 200, "official_a": 200, "official_b": 403, "volunteer": 403}),
+        ("GET", f"/api/v1/rounds/{r}/units/{b}/report.pdf", None,
+         {"anonymous": 401, "admin": 200, "official_a": 403, "official_b": 200, "volunteer": 403}),
+        ("GET", f"/api/v1/rounds/{r}/export.csv", None, admin_only),
+        ("GET", f"/api/v1/rounds/{r}/export.xlsx", None, admin_only),
+        # "What may I collect / what did I send": nothing, for a user who does not collect.
+        ("GET", "/api/v1/me/assignments", None, everyone),
+        ("GET", f"/api/v1/form-versions/{w.version.id}", None, everyone),
+        ("POST", "/api/v1/submissions", lambda: _submission(w), volunteer_only),
+        ("GET", f"/api/v1/me/submissions?round_id={r}", None, everyone),
+    ]
+
+
+# Web pages: not logged in goes to the login page (302).
+def _pages(w: World) -> list[tuple]:
+    r, a, b = w.round.id, w.commune_a.id, w.commune_b.id
+    return [
+        ("/reports", {"anonymous": 302, "admin": 200, "official_a": 200, "official_b": 200,
+                      "volunteer": 403}),
+        (f"/reports/rounds/{r}/units/{a}", {"anonymous": 302, "admin": 200, "official_a": 200,
+                                           "official_b": 403, "volunteer": 403}),
+        (f"/reports/rounds/{r}/units/{b}", {"anonymous": 302, "admin": 200, "official_a": 403,
+                                           "official_b": 200, "volunteer": 403}),
+    ]
+
+
+def _headers(factory, w: World, role: str) -> dict:
+    if role == "anonymous":
+        return {}
+    return auth_header(factory.token(w.users[role]))
+
+
+def test_every_api_route_answers_each_role_as_expected(client, factory, world):
+    failures = []
+    for method, path, body, expected in _matrix(world):
+        for role in ROLES:
+            kwargs = {"headers": _headers(factory, world, role)}
+            if body is not None:
+                kwargs["json"] = body()
+            response = client.open(path, method=method, **kwargs)
+            if response.status_code != expected[role]:
+                failures.append(f"{method} {path} as {role}: {response.status_code}, "
+                                f"expected {expected[role]}: {response.get_data(as_text=True)[:200]}")
+            if response.status_code >= 400:
+                assert "error" in response.get_json(), (method, path, role)
+    assert not failures, "\n" + "\n".join(failures)
+
+
+def test_every_web_page_answers_each_role_as_expected(app, client, factory, world):
+    failures = []
+    for path, expected in _pages(world):
+        for role in ROLES:
+            with client.session_transaction() as session:
+                session.clear()
+                if role != "anonymous":
+                    session["user_id"] = world.users[role].id
+            status = client.get(path).status_code
+            if status != expected[role]:
+                failures.append(f"GET {path} as {role}: {status}, expected {expected[role]}")
+    assert not failures, "\n" + "\n".join(failures)
+
+
+def test_every_api_route_is_in_the_matrix(app, world):
+    import re
+    covered = {(method, re.sub(r"/\d+(?=/|$)", "/<id>", path.split("?")[0])) for method, path, _, _ in _matrix(world)}
+    undocumented = {"/api/v1/openapi.json", "/api/v1/docs"}
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or rule.rule in undocumented:
+            continue
+        template = re.sub(r"<[^>]+>", "<id>", rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if (method, template) not in covered and not (method == "POST" and template == "/api/v1/auth/token"):
+                missing.append(f"{method} {rule.rule}")
+    assert not missing, "\n" + "\n".join(missing)
