@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 09:38:02.497080
+Create Date: 2026-11-23 10:23:42.125698
 
 """
 from alembic import op
@@ -138,6 +138,22 @@ def upgrade():
     with op.batch_alter_table('rounds', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_rounds_form_version_id'), ['form_version_id'], unique=False)
 
+    op.create_table('cached_reports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('lang', sa.String(length=8), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('pdf', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', server.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_cached_reports_round_id_rounds'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_cached_reports_unit_id_units'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cached_reports')),
+    sa.UniqueConstraint('round_id', 'unit_id', 'lang', name='uq_cached_reports_round_unit_lang')
+    )
+    with op.batch_alter_table('cached_reports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_cached_reports_round_id'), ['round_id'], unique=False)
+
     op.create_table('response_conflicts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('uuid', sa.String(length=36), nullable=False),
@@ -211,6 +227,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_response_conflicts_uuid'))
 
     op.drop_table('response_conflicts')
+    with op.batch_alter_table('cached_reports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_cached_reports_round_id'))
+
+    op.drop_table('cached_reports')
     with op.batch_alter_table('rounds', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rounds_form_version_id'))
 

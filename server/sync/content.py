@@ -8,6 +8,7 @@ re-sent after an app update is still a duplicate and not a conflict.
 import hashlib
 import json
 import unicodedata
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -29,7 +30,8 @@ def _iso(moment: datetime | None) -> str | None:
 
 @dataclass(slots=True)
 class Submission:
-    uuid: str
+    uuid: str  # canonical (lower case, hyphens): what is stored and compared
+    sent_uuid: str  # as the phone wrote it: what its result echoes
     round_id: int
     form_version_id: int
     unit_id: int
@@ -62,7 +64,7 @@ def prepare(item: dict) -> Submission:
     started_at = item["started_at"].astimezone(UTC) if item["started_at"] else None
     completed_at = item["completed_at"].astimezone(UTC)
     return Submission(
-        uuid=str(item["uuid"]), round_id=item["round_id"],
+        uuid=str(uuid.UUID(item["uuid"])), sent_uuid=item["uuid"], round_id=item["round_id"],
         form_version_id=item["form_version_id"], unit_id=item["unit_id"],
         started_at=started_at, completed_at=completed_at, answers=answers,
         client=nfc(dict(item.get("client") or {})),

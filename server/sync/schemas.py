@@ -1,11 +1,19 @@
 """The sync API's request and response bodies (marshmallow; also the OpenAPI document)."""
 
+import uuid
 from datetime import UTC
 
 import marshmallow as ma
 from flask import current_app
 
 from server.errors import ApiError
+
+
+def _is_uuid(text: str) -> None:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        raise ma.ValidationError("Not a valid UUID.") from None
 
 
 class ClientInfoSchema(ma.Schema):
@@ -23,7 +31,9 @@ class SubmissionSchema(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    uuid = ma.fields.UUID(required=True, metadata={"description": "Made on the phone; the identity of the response."})
+    # Kept as text: results echo the UUID as sent; it is stored in canonical form.
+    uuid = ma.fields.String(required=True, validate=_is_uuid, metadata={
+        "format": "uuid", "description": "Made on the phone; the identity of the response."})
     round_id = ma.fields.Integer(required=True, strict=True)
     form_version_id = ma.fields.Integer(required=True, strict=True)
     unit_id = ma.fields.Integer(required=True, strict=True)

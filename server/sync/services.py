@@ -35,7 +35,7 @@ class Outcome:
     row: dict | None = None  # the Response row to insert, while created
 
     def as_result(self) -> dict:
-        result = {"uuid": self.submission.uuid, "status": self.status}
+        result = {"uuid": self.submission.sent_uuid, "status": self.status}
         if self.status == "rejected":
             result["errors"] = self.errors
         if self.status == "created" and self.late:

@@ -34,6 +34,7 @@ def test_run_in_app_runs_the_target_inside_an_app_context(app, committed_db, fac
     committed_db.session.commit()
     assert rounds_due_for_reports() == [closed.id]
     committed_db.session.commit()  # end the read: the job runs in its own app context
+    jobs.bind_app(app)  # other tests create apps too; the scheduler process has just one
     jobs.run_in_app("server.scheduling.jobs:close_due_rounds")
     committed_db.session.expire_all()
     committed_db.session.refresh(closed)
