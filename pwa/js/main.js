@@ -26,7 +26,7 @@ const session = new Session(api);
 const engine = new SyncEngine({
   store: storage.syncStore,
   api,
-  client: { app_version: 'pwa', device: navigator.userAgent.slice(0, 200) },
+  client: { get app_version() { return appVersion() ?? 'pwa'; }, device: navigator.userAgent.slice(0, 200) },
   getUserId: async () => session.user?.id ?? null,
   isOnline,
 });

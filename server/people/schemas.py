@@ -1,12 +1,7 @@
 import marshmallow as ma
 
 from server.people.models import ROLES
-
-
-class UserUnitSchema(ma.Schema):
-    id = ma.fields.Integer()
-    name = ma.fields.String()
-    kind = ma.fields.String()
+from server.units.schemas import UnitRefSchema
 
 
 class UserSchema(ma.Schema):
@@ -15,7 +10,7 @@ class UserSchema(ma.Schema):
     display_name = ma.fields.String()
     role = ma.fields.String()
     is_active = ma.fields.Boolean()
-    units = ma.fields.List(ma.fields.Nested(UserUnitSchema))
+    units = ma.fields.List(ma.fields.Nested(UnitRefSchema))
 
 
 class UserCreateSchema(ma.Schema):

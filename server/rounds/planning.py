@@ -14,15 +14,10 @@ from server.forms.models import FormVersion
 from server.rounds.models import Round
 from server.rounds.services import create_round
 from server.units.models import Unit
+from server.units.schemas import UnitRefSchema
 
 blp = Blueprint("round_planning", __name__, url_prefix="/api/v1/rounds",
                 description="Lập kế hoạch đợt khảo sát / planning rounds (admin)")
-
-
-class PlannedUnitSchema(ma.Schema):
-    id = ma.fields.Integer()
-    name = ma.fields.String()
-    kind = ma.fields.String()
 
 
 class PlannedRoundSchema(ma.Schema):
@@ -34,7 +29,7 @@ class PlannedRoundSchema(ma.Schema):
     closes_at = ma.fields.AwareDateTime()
     target_per_unit = ma.fields.Integer()
     status = ma.fields.Method("_status")
-    units = ma.fields.List(ma.fields.Nested(PlannedUnitSchema))
+    units = ma.fields.List(ma.fields.Nested(UnitRefSchema))
 
     def _status(self, round_: Round) -> str:
         return round_.effective_status()

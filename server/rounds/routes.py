@@ -7,15 +7,9 @@ from flask.views import MethodView
 from server.api_blueprint import Blueprint
 from server.reporting.access import round_report_units, visible_rounds
 from server.reporting.caller import session_or_token_required
+from server.units.schemas import UnitRefSchema
 
 blp = Blueprint("rounds", __name__, url_prefix="/api/v1/rounds", description="Đợt khảo sát / rounds")
-
-
-class RoundUnitSchema(ma.Schema):
-    id = ma.fields.Integer()
-    name = ma.fields.String()
-    kind = ma.fields.String()
-    parent_id = ma.fields.Integer(allow_none=True)
 
 
 class FormVersionRefSchema(ma.Schema):
@@ -35,7 +29,7 @@ class RoundListItemSchema(ma.Schema):
     target_per_unit = ma.fields.Integer()
     status = ma.fields.Function(lambda round_: round_.effective_status())
     units = ma.fields.Function(
-        lambda round_: RoundUnitSchema(many=True).dump(round_report_units(round_, g.current_user)))
+        lambda round_: UnitRefSchema(many=True).dump(round_report_units(round_, g.current_user)))
 
 
 class RoundListSchema(ma.Schema):

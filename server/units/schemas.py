@@ -23,3 +23,12 @@ class UnitCreateSchema(ma.Schema):
 class UnitQuerySchema(ma.Schema):
     parent_id = ma.fields.Integer(load_default=None)
     kind = ma.fields.String(load_default=None, validate=ma.validate.OneOf(UNIT_KINDS))
+
+
+class UnitRefSchema(ma.Schema):
+    """A unit as other resources mention it."""
+
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    kind = ma.fields.String()
+    parent_id = ma.fields.Integer(allow_none=True)

@@ -3,6 +3,7 @@
 import unicodedata
 import uuid as uuid_lib
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sync_support import DEFINITION, statuses, submit, valid_answers
@@ -118,7 +119,7 @@ def test_texts_are_stored_nfc_normalised(client, db, area):
 
 def test_timestamps_are_stored_in_utc_as_the_phone_gave_them(client, db, area):
     completed_local = (utcnow() - timedelta(hours=1)).astimezone(
-        __import__("zoneinfo").ZoneInfo("Asia/Ho_Chi_Minh")).replace(microsecond=0)
+        ZoneInfo("Asia/Ho_Chi_Minh")).replace(microsecond=0)
     item = area.item(completed_at=completed_local)
     assert item["completed_at"].endswith("+07:00")
     before = utcnow()
