@@ -1,0 +1,134 @@
+"""Exactly once under races, all or nothing on a database error, and bulk queries only."""
+
+import threading
+
+import pytest
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
+from sync_support import build_area, statuses, submit, valid_answers
+
+from server.audit.models import AuditEntry
+from server.extensions import db as _db
+from server.sync import services
+from server.sync.models import Response, ResponseConflict
+from tests.conftest import auth_header
+
+
+def _race(app, monkeypatch, token: str, bodies: list[list[dict]]) -> list:
+    """Post each body from its own thread at the same moment. On PostgreSQL both uploads
+    are held until each has looked for existing UUIDs (none yet), so both go on to insert:
+    a real race that only the unique constraint can settle. SQLite's write lock serialises
+    the requests, so there they simply start together."""
+    if _db.engine.dialect.name == "postgresql":
+        looked = threading.Barrier(len(bodies), timeout=20)
+        original = services._stored_hashes
+        calls = iter(range(1_000))
+
+        def held_lookup(uuids):
+            found = original(uuids)
+            if next(calls) < len(bodies):  # the first lookup of each upload, not the fallback's
+                looked.wait()
+            return found
+
+        monkeypatch.setattr(services, "_stored_hashes", held_lookup)
+    start = threading.Barrier(len(bodies), timeout=20)
+    answers = [None] * len(bodies)
+
+    def upload(index: int) -> None:
+        client = app.test_client()
+        start.wait()
+        answers[index] = client.post("/api/v1/submissions", json={"submissions": bodies[index]},
+                                     headers=auth_header(token))
+
+    threads = [threading.Thread(target=upload, args=(i,)) for i in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return answers
+
+
+@pytest.fixture
+def committed_area(committed_db, factory_committed):
+    area = build_area(factory_committed)
+    yield area
+
+
+def _prepared(committed_db, area, *item_args):
+    items = [area.item(**kwargs) for kwargs in item_args]
+    committed_db.session.commit()  # and touch nothing until the threads are done
+    return items
+
+
+def test_the_same_uuid_racing_in_parallel_is_stored_once(app, committed_db, committed_area, monkeypatch):
+    area = committed_area
+    token = area.token
+    (item,) = _prepared(committed_db, area, {})
+    answers = _race(app, monkeypatch, token, [[item], [item]])
+    assert sorted(s for r in answers for s in statuses(r)) == ["created", "duplicate"]
+    committed_db.session.rollback()
+    assert committed_db.session.scalar(select(func.count()).select_from(Response)) == 1
+    assert committed_db.session.scalar(select(func.count()).select_from(ResponseConflict)) == 0
+    created = committed_db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "submission.created")).all()
+    assert len(created) == 1  # the loser's insert was rolled back with its audit row
+
+
+def test_two_batches_racing_with_different_content_under_one_uuid(app, committed_db, committed_area, monkeypatch):
+    area = committed_area
+    token = area.token
+    first, second, own_a, own_b = _prepared(
+        committed_db, area, {"answers": valid_answers(1)}, {"answers": valid_answers(2)}, {}, {})
+    second["uuid"] = first["uuid"]
+    answers = _race(app, monkeypatch, token, [[own_a, first], [second, own_b]])
+    results = [statuses(r) for r in answers]
+    racing = sorted([results[0][1], results[1][0]])
+    assert racing == ["conflict", "created"]
+    assert results[0][0] == results[1][1] == "created"  # the neighbours are unaffected
+    committed_db.session.rollback()
+    assert committed_db.session.scalar(select(func.count()).select_from(Response)) == 3
+    kept = committed_db.session.scalars(select(ResponseConflict)).all()
+    assert len(kept) == 1 and kept[0].uuid == first["uuid"]
+
+
+def test_a_database_error_mid_batch_leaves_no_half_written_response(client, db, area, monkeypatch):
+    batch = [area.item(answers=valid_answers(seed)) for seed in range(4)]
+    db.session.commit()  # the test's data stays when the request rolls back
+
+    def failing_audit(outcomes, context):
+        # the responses are inserted by now: the failure must take them back with it
+        assert db.session.scalar(select(func.count()).select_from(Response)) == 4
+        raise OperationalError("INSERT INTO audit_entries", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(services, "_insert_audit", failing_audit)
+    response = submit(client, area, batch)
+    assert response.status_code == 503
+    error = response.get_json()["error"]
+    assert error["code"] == "database_busy" and "gửi lại" in error["message"]
+    assert response.headers["Retry-After"]
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+    monkeypatch.undo()
+    assert statuses(submit(client, area, batch)) == ["created"] * 4
+
+
+def test_a_batch_costs_the_same_few_queries_whatever_its_size(app, client, db, area):
+    counted = []
+
+    def count(*args):
+        counted.append(args[2])
+
+    def queries_for(size: int) -> int:
+        counted.clear()
+        event.listen(_db.engine, "before_cursor_execute", count)
+        try:
+            response = submit(client, area, [area.item(answers=valid_answers(seed), unit=area.groups[seed % 2])
+                                             for seed in range(size)])
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", count)
+        assert statuses(response) == ["created"] * size
+        return len(counted)
+
+    queries_for(2)  # warm up: the first request may load what later ones find cached
+    small, large = queries_for(5), queries_for(100)
+    assert small == large, counted
+    assert large <= 16, counted
