@@ -42,16 +42,17 @@ def _related_unit_ids(assigned: list[Unit]):
 
 
 def rounds_concerning(assigned: list[Unit], round_ids=None, *, current_only: bool,
-                      now: datetime | None = None) -> list[Round]:
-    """Rounds (not drafts) run in or around these units, with their units loaded;
-    current_only: only those open now or opening later."""
+                      now: datetime | None = None, with_parents: bool = False) -> list[Round]:
+    """Rounds (not drafts) run in or around these units, with their units loaded (and the
+    units' parents: with_parents); current_only: only those open now or opening later."""
     if not assigned:
         return []
     query = (select(Round)
              .where(Round.status != "draft",
                     Round.id.in_(select(round_units.c.round_id)
                                  .where(round_units.c.unit_id.in_(_related_unit_ids(assigned)))))
-             .options(selectinload(Round.units).selectinload(Unit.parent)))
+             .options(selectinload(Round.units).selectinload(Unit.parent) if with_parents
+                      else selectinload(Round.units)))
     if round_ids is not None:
         query = query.where(Round.id.in_(round_ids))
     if current_only:
@@ -69,7 +70,7 @@ def assignments_for(user: User, now: datetime | None = None) -> list[dict]:
     now = now or utcnow()
     assigned = assigned_units(user)
     found = []
-    for round_ in rounds_concerning(assigned, current_only=True, now=now):
+    for round_ in rounds_concerning(assigned, current_only=True, now=now, with_parents=True):
         units = collectible_units(round_, assigned)
         if units:
             found.append({"id": round_.id, "title": round_.title,

@@ -85,7 +85,7 @@ function choiceWidget(question, definition, value, onAnswer) {
   }, t('clear_answer'));
   if (multiple) clearButton.hidden = true;
   return h('fieldset', { class: `choices${question.type === 'likert' ? ' likert' : ''}`, 'aria-describedby': describedBy(question), 'aria-required': question.required ? 'true' : null },
-    header(question), hint(question), h('div', { class: 'options' }, options), clearButton, errorSlot(question));
+    header(question), hint(question), errorSlot(question), h('div', { class: 'options' }, options), clearButton);
 }
 
 function fieldWidget(question, value, onAnswer) {
