@@ -178,3 +178,28 @@ export function progressCounts(records) {
   }
   return counts;
 }
+
+/**
+ * A 400 that names items of the batch (details.fields.json.submissions: {index: problems})
+ * says those items are malformed: they are rejected on their own, with the fields named,
+ * so one broken record (say, from an edited import file) cannot block the whole outbox.
+ * Returns Map(index -> errors), or null when the 400 does not point at items.
+ */
+export function malformedItems(error, batchLength) {
+  const items = error?.status === 400 ? error.details?.fields?.json?.submissions : null;
+  if (!items || typeof items !== 'object' || Array.isArray(items)) return null;
+  const found = new Map();
+  for (const [key, problems] of Object.entries(items)) {
+    const index = Number(key);
+    if (!Number.isInteger(index) || index < 0 || index >= batchLength) return null;
+    const fields = problems && typeof problems === 'object' ? Object.keys(problems).join(', ') : '';
+    found.set(index, [{
+      question: null, code: 'invalid_submission',
+      message: {
+        vi: `Phiếu có dữ liệu không hợp lệ (${fields}). Hãy sửa hoặc xuất tệp gửi cho quản trị viên.`,
+        en: `The response has invalid data (${fields}). Correct it, or export it for the admin.`,
+      },
+    }]);
+  }
+  return found.size ? found : null;
+}

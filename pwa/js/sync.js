@@ -4,6 +4,7 @@
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import {
   QUEUED, SENDING, REJECTED, transition, recoverInterrupted, toSubmission, applyResult,
+  malformedItems,
 } from './outbox.js';
 
 export const BATCH_SIZE = 100;
@@ -145,6 +146,15 @@ export class SyncEngine extends EventTarget {
       try {
         results = await this.api.submit(batch.map((r) => toSubmission(r, this.client)));
       } catch (error) {
+        const malformed = malformedItems(error, batch.length);
+        if (malformed) {
+          // Reject just the broken items; the rest go back to the queue and are sent next.
+          await this.store.putResponses(batch.map((r, i) => (malformed.has(i)
+            ? applyResult(r, { status: 'rejected', errors: malformed.get(i) }, nowIso)
+            : transition(r, 'failed', { now: nowIso }))));
+          summary.rejected += malformed.size;
+          continue;
+        }
         await this.store.putResponses(batch.map((r) => transition(r, 'failed', { now: nowIso })));
         // Too large for the server (long comments): send smaller batches from now on.
         if (error?.status === 413 && this.batchSize > 1) this.batchSize = Math.ceil(batch.length / 2);

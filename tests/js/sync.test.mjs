@@ -181,3 +181,38 @@ test('a batch refused as too large (413) is split for the next attempts', async 
   assert.deepEqual(sizes, [8, 4, 2, 2, 2, 2]);
   assert.ok([...store.data.values()].every((r) => r.state === 'acknowledged'));
 });
+
+test('a 400 naming one malformed item rejects only that item; the others are sent', async () => {
+  const store = memoryStore(Array.from({ length: 3 }, (_, i) => queued(i)));
+  const broken = uuid(1);
+  const calls = [];
+  const api = {
+    async submit(subs) {
+      calls.push(subs.map((s) => s.uuid));
+      const index = subs.findIndex((s) => s.uuid === broken);
+      if (index >= 0) {
+        throw new ApiError('rejected', {
+          status: 400, code: 'validation_error',
+          details: { fields: { json: { submissions: { [index]: { completed_at: ['Not a valid datetime.'] } } } } },
+        });
+      }
+      return new Map(subs.map((s) => [s.uuid, { uuid: s.uuid, status: 'created' }]));
+    },
+  };
+  await engineWith(store, api).syncNow('manual');
+  assert.equal(calls.length, 2);
+  assert.deepEqual(calls[1], [uuid(0), uuid(2)]);
+  const rejected = store.data.get(broken);
+  assert.equal(rejected.state, 'rejected');
+  assert.match(rejected.errors[0].message.vi, /completed_at/);
+  assert.ok(rejected.answers, 'the answers of a rejected response are kept');
+  assert.equal(store.data.get(uuid(0)).state, 'acknowledged');
+  assert.equal(store.data.get(uuid(2)).state, 'acknowledged');
+});
+
+test('a 400 that does not point at items keeps everything queued', async () => {
+  const store = memoryStore([queued(1)]);
+  const api = { async submit() { throw new ApiError('rejected', { status: 400, code: 'validation_error', details: {} }); } };
+  await engineWith(store, api).syncNow('manual').catch(() => {});
+  assert.equal(store.data.get(uuid(1)).state, 'queued');
+});
