@@ -8,6 +8,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
+from sqlalchemy.pool import NullPool
 
 from server.scheduling import jobs
 
@@ -16,7 +17,10 @@ JOBSTORE_TABLE = "scheduler_jobs"
 
 def build_scheduler(app: Flask, blocking: bool = False):
     scheduler_class = BlockingScheduler if blocking else BackgroundScheduler
-    store = SQLAlchemyJobStore(url=app.config["SQLALCHEMY_DATABASE_URI"], tablename=JOBSTORE_TABLE)
+    # NullPool: the store is read once a minute at most; holding no idle connection means
+    # none is left open when the scheduler stops.
+    store = SQLAlchemyJobStore(url=app.config["SQLALCHEMY_DATABASE_URI"], tablename=JOBSTORE_TABLE,
+                               engine_options={"poolclass": NullPool})
     scheduler = scheduler_class(jobstores={"default": store}, timezone="UTC",
                                 job_defaults={"coalesce": True, "max_instances": 1,
                                               "misfire_grace_time": 3600})

@@ -15,14 +15,14 @@ def test_jobs_are_stored_in_the_application_database(app):
     try:
         stored_ids = {job.id for job in scheduler.get_jobs()}
         assert set(jobs.PERIODIC_JOBS) <= stored_ids
-        engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
-        with engine.connect() as connection:
+        store = scheduler._lookup_jobstore("default")
+        assert str(store.engine.url) == str(create_engine(app.config["SQLALCHEMY_DATABASE_URI"]).url)
+        with store.engine.connect() as connection:
             rows = connection.execute(text("SELECT id FROM scheduler_jobs")).scalars().all()
-        engine.dispose()
         assert set(jobs.PERIODIC_JOBS) <= set(rows)
     finally:
         scheduler.remove_all_jobs()
-        scheduler.shutdown(wait=False)
+        scheduler.shutdown(wait=True)
 
 
 def test_run_in_app_runs_the_target_inside_an_app_context(app, committed_db, factory_committed):
