@@ -55,12 +55,13 @@ def _register_blueprints(app: Flask) -> None:
     from server.reporting import web as reporting_web
     from server.rounds import planning as round_planning
     from server.rounds import routes as rounds_routes
+    from server.sync import review as conflict_review
     from server.sync import routes as sync_routes
     from server.units import routes as units_routes
 
     for blp in (health.blp, auth_routes.blp, units_routes.blp, people_routes.blp,
                 forms_routes.blp, rounds_routes.blp, round_planning.blp, sync_routes.blp,
-                reporting_routes.blp):
+                conflict_review.blp, reporting_routes.blp):
         api.register_blueprint(blp)
     for bp in (web.bp, auth_web.bp, reporting_web.bp, pwa_routes.bp, api_docs_bp):
         app.register_blueprint(bp)

@@ -94,7 +94,7 @@ def handle_http_exception(error: HTTPException):
 
 
 def handle_unexpected(error: Exception):
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    # Logged once, with its traceback, by handle_http_exception.
     return handle_http_exception(InternalServerError(original_exception=error))
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 10:23:42.125698
+Create Date: 2026-11-23 10:49:06.586575
 
 """
 from alembic import op
@@ -166,7 +166,10 @@ def upgrade():
     sa.Column('payload', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('received_at', server.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('resolved_at', server.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolution', sa.String(length=16), nullable=True),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['form_version_id'], ['form_versions.id'], name=op.f('fk_response_conflicts_form_version_id_form_versions')),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['users.id'], name=op.f('fk_response_conflicts_resolved_by_id_users')),
     sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_response_conflicts_round_id_rounds')),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_response_conflicts_unit_id_units')),
     sa.ForeignKeyConstraint(['volunteer_id'], ['users.id'], name=op.f('fk_response_conflicts_volunteer_id_users')),

@@ -56,3 +56,6 @@ class ResponseConflict(db.Model):
     payload: Mapped[dict] = mapped_column(JSONType)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "kept_stored" or "used_submitted", decided by an admin.
+    resolution: Mapped[str | None] = mapped_column(String(16))
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

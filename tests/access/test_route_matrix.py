@@ -99,6 +99,9 @@ def _matrix(w: World) -> list[tuple]:
         ("GET", f"/api/v1/form-versions/{w.version.id}", None, everyone),
         ("POST", "/api/v1/submissions", lambda: _submission(w), volunteer_only),
         ("GET", f"/api/v1/me/submissions?round_id={r}", None, everyone),
+        ("GET", "/api/v1/conflicts", None, admin_only),
+        ("POST", "/api/v1/conflicts/999999/resolve", lambda: {"resolution": "kept_stored"},
+         dict(admin_only, admin=404)),
     ]
 
 
