@@ -30,6 +30,9 @@ def shell_size() -> tuple[int, int, int]:
 
 
 def reopen_times(runs: int) -> list[float]:
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the figures, not the request log
     import pwa_driver as driver
     from playwright.sync_api import sync_playwright
     from pwa_browser import CHROMIUM_ARGS, PHONE, chromium_path
