@@ -48,6 +48,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE")),
         "PREFERRED_URL_SCHEME": env.get("PREFERRED_URL_SCHEME", "http"),
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         # flask-smorest / OpenAPI
         "API_TITLE": "Lắng Nghe API",
         "API_VERSION": "v1",

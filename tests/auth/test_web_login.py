@@ -53,3 +53,15 @@ def test_volunteer_is_not_let_into_the_reports_pages(client, factory):
     factory.user("vol", "volunteer", password="pw")
     client.post("/login", data={"username": "vol", "password": "pw", "csrf_token": _csrf(client)})
     assert client.get("/reports").status_code == 403
+
+
+def test_session_cookie_is_secure_over_https(client, factory):
+    factory.user("official", "official", password="pw")
+    page = client.get("/login", base_url="https://localhost").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/login", base_url="https://localhost",
+                           data={"username": "official", "password": "pw", "csrf_token": token})
+    assert response.status_code == 302
+    assert "Secure" in response.headers["Set-Cookie"]
+    plain = client.get("/login")
+    assert "Secure" not in plain.headers.get("Set-Cookie", "")
