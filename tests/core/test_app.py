@@ -89,3 +89,14 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(ConfigError):
         create_app({"ENVIRONMENT": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_api_docs_page_lists_operations_with_a_console(client):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "POST /api/v1/submissions" in html and 'id="api-console"' in html
+    assert "<script>" not in html  # CSP: scripts come from files only
+    script = client.get("/static/api-console.js")
+    assert script.status_code == 200 and b"fetch(" in script.data
+    script.close()
