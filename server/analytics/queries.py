@@ -7,6 +7,7 @@ one round and to the units whose materialised path starts with the report unit's
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, text
@@ -15,86 +16,105 @@ from sqlalchemy.orm import Session
 # Responses that count in a report: rejected ones never do.
 COUNTED_STATUSES = ("accepted", "flagged")
 
+# The round and the unit path are written into the SQL text, not bound: psycopg prepares a
+# statement run five times and PostgreSQL may then switch to a generic plan, which cannot see
+# how many units the path prefix covers (it guesses a handful). A plan made for a commune and
+# reused for a province nested-loops 100,000 responses and spills its hash aggregate to disk
+# (a summary took 3.7 s instead of 1.2 s). Both values are checked before they are written.
 _SCOPE = """
-  r.round_id = :round_id
+  r.round_id = {round_id}
   AND r.status IN :statuses
-  AND r.unit_id IN (SELECT u.id FROM units u WHERE u.path LIKE :path_prefix)
+  AND r.unit_id IN (SELECT u.id FROM units u WHERE u.path LIKE '{path_prefix}')
 """
+_PATH = re.compile(r"/(?:[0-9]+/)*")
 
 # (unit, question, value) -> responses: the one GROUP BY over every answer. Only choice
 # questions keep their value (free text and numbers are counted, not grouped); an array
 # (select_multiple) is counted here as answered and its choices by _CHOSEN.
 _ANSWERS = {
-    "sqlite": f"""
+    "sqlite": """
 SELECT r.unit_id, a.key AS question,
        CASE WHEN a.type <> 'array' AND a.key IN :choice_names THEN CAST(a.value AS TEXT) END,
        COUNT(*) AS n
 FROM responses r JOIN json_each(r.answers) a
-WHERE {_SCOPE} AND a.key IN :keys
+WHERE @SCOPE AND a.key IN :keys
 GROUP BY 1, 2, 3
 """,
-    "postgresql": f"""
+    "postgresql": """
 SELECT r.unit_id, a.key AS question,
        CASE WHEN jsonb_typeof(a.value) <> 'array' AND a.key IN :choice_names
-            THEN a.value #>> '{{}}' END,
+            THEN a.value #>> '{}' END,
        COUNT(*) AS n
 FROM responses r CROSS JOIN LATERAL jsonb_each(r.answers) a
-WHERE {_SCOPE} AND a.key IN :keys
+WHERE @SCOPE AND a.key IN :keys
 GROUP BY 1, 2, 3
 """,
 }
 
 # (unit, chosen value) -> responses, for one select_multiple question.
 _CHOSEN = {
-    "sqlite": f"""
+    "sqlite": """
 SELECT r.unit_id, CAST(m.value AS TEXT), COUNT(*) AS n
 FROM responses r JOIN json_each(r.answers, :path) m
-WHERE {_SCOPE}
+WHERE @SCOPE
 GROUP BY 1, 2
 """,
-    "postgresql": f"""
+    "postgresql": """
 SELECT r.unit_id, m.value, COUNT(*) AS n
 FROM responses r
 CROSS JOIN LATERAL jsonb_array_elements_text(r.answers -> CAST(:name AS TEXT)) AS m(value)
-WHERE {_SCOPE} AND jsonb_typeof(r.answers -> CAST(:name AS TEXT)) = 'array'
+WHERE @SCOPE AND jsonb_typeof(r.answers -> CAST(:name AS TEXT)) = 'array'
 GROUP BY 1, 2
 """,
 }
 
 _SKIPPED = {
-    "sqlite": f"""
+    "sqlite": """
 SELECT s.value AS question, COUNT(*) AS n
 FROM responses r JOIN json_each(r.skipped) s
-WHERE {_SCOPE}
+WHERE @SCOPE
 GROUP BY s.value
 """,
-    "postgresql": f"""
+    "postgresql": """
 SELECT s.value AS question, COUNT(*) AS n
 FROM responses r CROSS JOIN LATERAL jsonb_array_elements_text(r.skipped) AS s(value)
-WHERE {_SCOPE}
+WHERE @SCOPE
 GROUP BY s.value
 """,
 }
 
-_RESPONSES = f"""
-SELECT r.unit_id, COUNT(*) AS n FROM responses r WHERE {_SCOPE} GROUP BY r.unit_id
+_RESPONSES = """
+SELECT r.unit_id, COUNT(*) AS n FROM responses r WHERE @SCOPE GROUP BY r.unit_id
 """
 
+# Only the first responses that have a comment are exploded (each gives at least one row, so
+# the first `limit` rows are among them), not every answer of the scope; and only their ids
+# are sorted, not the whole rows.
+_COMMENTED = {
+    "sqlite": "EXISTS (SELECT 1 FROM json_each(r.answers) c WHERE c.key IN :comment_names)",
+    "postgresql": "EXISTS (SELECT 1 FROM jsonb_object_keys(r.answers) AS c(key)"
+                  " WHERE c.key IN :comment_names)",
+}
+_FIRST_COMMENTED = """
+(SELECT r.id FROM responses r
+ WHERE @SCOPE AND @COMMENTED ORDER BY r.completed_at, r.id LIMIT :limit) AS f
+JOIN responses r ON r.id = f.id
+"""
 _COMMENTS = {
     "sqlite": f"""
 SELECT r.unit_id, a.key AS question, CAST(a.value AS TEXT) AS value
-FROM responses r JOIN json_each(r.answers) a
-WHERE {_SCOPE} AND a.key IN :comment_names
+FROM {_FIRST_COMMENTED} JOIN json_each(r.answers) a
+WHERE a.key IN :comment_names
 ORDER BY r.completed_at, r.id, a.key
 LIMIT :limit
-""",
+""".replace("@COMMENTED", _COMMENTED["sqlite"]),
     "postgresql": f"""
 SELECT r.unit_id, a.key AS question, a.value AS value
-FROM responses r CROSS JOIN LATERAL jsonb_each_text(r.answers) a
-WHERE {_SCOPE} AND a.key IN :comment_names
+FROM {_FIRST_COMMENTED} CROSS JOIN LATERAL jsonb_each_text(r.answers) a
+WHERE a.key IN :comment_names
 ORDER BY r.completed_at, r.id, a.key
 LIMIT :limit
-""",
+""".replace("@COMMENTED", _COMMENTED["postgresql"]),
 }
 
 
@@ -104,8 +124,13 @@ class Scope:
     unit_path: str          # "/1/5/": the report unit and everything below it
 
     def params(self) -> dict:
-        return {"round_id": self.round_id, "statuses": list(COUNTED_STATUSES),
-                "path_prefix": self.unit_path + "%"}
+        return {"statuses": list(COUNTED_STATUSES)}
+
+    def where(self) -> str:
+        """The scope condition on `responses r`, with the round and the path written in."""
+        if not _PATH.fullmatch(self.unit_path):
+            raise ValueError(f"not a unit path: {self.unit_path!r}")
+        return _SCOPE.format(round_id=int(self.round_id), path_prefix=self.unit_path + "%")
 
 
 def _dialect(session: Session) -> str:
@@ -115,9 +140,9 @@ def _dialect(session: Session) -> str:
     return name
 
 
-def _run(session: Session, sql: str, params: dict, expanding: tuple[str, ...]):
-    statement = text(sql).bindparams(*[bindparam(name, expanding=True)
-                                       for name in ("statuses", *expanding)])
+def _run(session: Session, scope: Scope, sql: str, params: dict, expanding: tuple[str, ...]):
+    statement = text(sql.replace("@SCOPE", scope.where())).bindparams(
+        *[bindparam(name, expanding=True) for name in ("statuses", *expanding)])
     return session.execute(statement, params).all()
 
 
@@ -126,23 +151,23 @@ def answer_counts(session: Session, scope: Scope, keys: tuple[str, ...],
     """Rows (unit_id, question, value | None, responses) for the questions in `keys`."""
     params = {**scope.params(), "keys": list(keys) or [""],
               "choice_names": list(choice_names) or [""]}
-    return _run(session, _ANSWERS[_dialect(session)], params, ("keys", "choice_names"))
+    return _run(session, scope, _ANSWERS[_dialect(session)], params, ("keys", "choice_names"))
 
 
 def chosen_counts(session: Session, scope: Scope, name: str):
     """Rows (unit_id, chosen value, responses) for one select_multiple question."""
     params = {**scope.params(), "name": name, "path": f"$.{name}"}
-    return _run(session, _CHOSEN[_dialect(session)], params, ())
+    return _run(session, scope, _CHOSEN[_dialect(session)], params, ())
 
 
 def skipped_counts(session: Session, scope: Scope):
     """Rows (question, responses that skipped it by logic), for the whole scope."""
-    return _run(session, _SKIPPED[_dialect(session)], scope.params(), ())
+    return _run(session, scope, _SKIPPED[_dialect(session)], scope.params(), ())
 
 
 def response_counts(session: Session, scope: Scope):
     """Rows (unit_id, responses)."""
-    return _run(session, _RESPONSES, scope.params(), ())
+    return _run(session, scope, _RESPONSES, scope.params(), ())
 
 
 def _extract(dialect: str, param: str) -> str:
@@ -184,10 +209,14 @@ def _measure_counts(session: Session, scope: Scope, groups: list[tuple[str, str]
         outer.append(f"SUM(CASE WHEN m{index} <> :na{index} THEN 1 ELSE 0 END)")
         outer.append(f"SUM(CASE WHEN m{index} IN :v{index} THEN 1 ELSE 0 END)")
     aliases = ", ".join(alias for alias, _ in groups)
-    sql = (f"SELECT {', '.join([*(alias for alias, _ in groups), *outer])} "
-           f"FROM (SELECT {', '.join(inner) or '1 AS one'} FROM responses r WHERE {_SCOPE}) AS x"
+    # SQLite flattens a plain subquery and then reads each answer once per use (twice per
+    # measure); a materialised one reads it once (0.74 s -> 0.55 s for 100,000 responses).
+    materialized = "MATERIALIZED " if dialect == "sqlite" else ""
+    sql = (f"WITH x AS {materialized}(SELECT {', '.join(inner) or '1 AS one'} "
+           f"FROM responses r WHERE @SCOPE) "
+           f"SELECT {', '.join([*(alias for alias, _ in groups), *outer])} FROM x"
            + (f" GROUP BY {aliases}" if aliases else ""))
-    return _run(session, sql, params, tuple(f"v{i}" for i in range(len(measures))))
+    return _run(session, scope, sql, params, tuple(f"v{i}" for i in range(len(measures))))
 
 
 def breakdown_counts(session: Session, scope: Scope, dimensions: tuple[str, ...],
@@ -207,4 +236,4 @@ def unit_measure_counts(session: Session, scope: Scope, measures: tuple[Measure,
 def comment_rows(session: Session, scope: Scope, comment_names: tuple[str, ...], limit: int):
     """Rows (unit_id, question, text), oldest response first."""
     params = {**scope.params(), "comment_names": list(comment_names) or [""], "limit": limit}
-    return _run(session, _COMMENTS[_dialect(session)], params, ("comment_names",))
+    return _run(session, scope, _COMMENTS[_dialect(session)], params, ("comment_names",))
