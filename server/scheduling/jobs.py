@@ -39,16 +39,13 @@ def register_periodic_jobs(scheduler) -> None:
 
 def close_due_rounds() -> list[int]:
     """Pre-generate the reports of rounds that have closed and not been reported yet."""
-    from server.db_types import utcnow
     from server.extensions import db
     from server.reporting.services import pregenerate_round_reports
-    from server.rounds.models import Round
     from server.rounds.services import rounds_due_for_reports
 
     done = []
     for round_id in rounds_due_for_reports():
-        pregenerate_round_reports(round_id)
-        db.session.get(Round, round_id).reports_generated_at = utcnow()
+        pregenerate_round_reports(round_id)  # marks the round's reports_generated_at
         db.session.commit()
         done.append(round_id)
         log.info("reports pre-generated for round %s", round_id)
