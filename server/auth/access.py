@@ -7,28 +7,20 @@ from server.people.models import User, user_units
 from server.units.models import Unit
 
 
-def _assigned_units(user: User) -> list[Unit]:
-    return list(user.units)
-
-
 def can_see_unit(user: User | None, unit: Unit) -> bool:
     """Admins see everything; others see their assigned units and everything below them."""
     if user is None or not user.is_active:
         return False
     if user.role == "admin":
         return True
-    return any(unit.is_within(assigned) for assigned in _assigned_units(user))
+    return any(unit.is_within(assigned) for assigned in user.units)
 
 
 def can_collect_in(user: User | None, unit: Unit) -> bool:
     """Only volunteers collect, in units assigned to them or below them."""
     if user is None or not user.is_active or user.role != "volunteer":
         return False
-    return any(unit.is_within(assigned) for assigned in _assigned_units(user))
-
-
-def can_manage(user: User | None) -> bool:
-    return user is not None and user.is_active and user.role == "admin"
+    return any(unit.is_within(assigned) for assigned in user.units)
 
 
 def visible_unit_ids(user: User) -> Select:

@@ -48,6 +48,3 @@ class Round(db.Model):
         if now < self.opens_at:
             return "planned"
         return "open"
-
-    def is_open_at(self, moment: datetime) -> bool:
-        return self.status != "draft" and self.opens_at <= moment < self.closes_at

@@ -9,7 +9,6 @@ UNIT_KINDS = (
     "province", "district", "commune", "ward", "special_zone",
     "village", "hamlet", "residential_group",
 )
-COMMUNE_LEVEL_KINDS = ("commune", "ward", "special_zone")
 UNIT_KIND_LABELS = {
     "province": {"vi": "Tỉnh/Thành phố", "en": "Province"},
     "district": {"vi": "Quận/Huyện", "en": "District"},
@@ -35,10 +34,6 @@ class Unit(db.Model):
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Unit"]] = relationship(back_populates="parent", order_by="Unit.name")
-
-    @property
-    def depth(self) -> int:
-        return self.path.count("/") - 2
 
     @property
     def ancestor_ids(self) -> list[int]:

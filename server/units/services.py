@@ -33,13 +33,6 @@ def descendant_ids_query(unit: Unit) -> Select:
     return select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
 
 
-def descendants(unit: Unit, kinds: tuple[str, ...] | None = None) -> list[Unit]:
-    query = select(Unit).where(Unit.path.startswith(unit.path, autoescape=True), Unit.id != unit.id)
-    if kinds:
-        query = query.where(Unit.kind.in_(kinds))
-    return list(db.session.scalars(query.order_by(Unit.path)))
-
-
 def ancestors(unit: Unit) -> list[Unit]:
     ids = unit.ancestor_ids
     if not ids:
