@@ -5,6 +5,7 @@ from functools import wraps
 from flask import current_app, g, request
 
 from server.auth.tokens import TokenProblem, resolve_token
+from server.auth.web import current_web_user
 from server.errors import ApiError
 
 TOKEN_MESSAGES = {
@@ -39,13 +40,25 @@ def forbidden(message_vi: str = "Bạn không có quyền làm việc này.",
     return ApiError(403, "forbidden", message_vi, {"message_en": message_en})
 
 
-def api_login_required(roles: tuple[str, ...] | None = None):
-    """Require a valid bearer token, and one of `roles` when given."""
+def _session_user():
+    """The logged-in web user, for read-only requests only: a cookie carries no CSRF
+    protection, so it never authorises a write to the API."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    user = current_web_user()
+    if user is not None:
+        g.current_user = user
+    return user
+
+
+def api_login_required(roles: tuple[str, ...] | None = None, allow_session: bool = False):
+    """Require a valid bearer token, and one of `roles` when given. With `allow_session`,
+    a GET may also come from the web session (an official clicking "download" in a page)."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            user = authenticate_request()
+            user = (_session_user() if allow_session else None) or authenticate_request()
             if roles and user.role not in roles:
                 raise forbidden()
             return current_app.ensure_sync(view)(*args, **kwargs)

@@ -5,11 +5,10 @@ from flask import Response, g, stream_with_context
 from flask.views import MethodView
 
 from server.api_blueprint import Blueprint
-from server.auth.api_auth import forbidden
+from server.auth.api_auth import api_login_required, forbidden
 from server.errors import ApiError
 from server.extensions import db
 from server.reporting.access import may_see_report, unit_in_round
-from server.reporting.caller import session_or_token_required
 from server.reporting.export import csv_chunks, response_rows, xlsx_bytes
 from server.reporting.services import report_filename, report_pdf
 from server.rounds.models import Round
@@ -41,7 +40,7 @@ def _attachment(body, mimetype: str, filename: str) -> Response:
 
 @blp.route("/<int:round_id>/units/<int:unit_id>/report.pdf")
 class RoundReport(MethodView):
-    @session_or_token_required(roles=("admin", "official"))
+    @api_login_required(roles=("admin", "official"), allow_session=True)
     @blp.arguments(ReportQuerySchema, location="query")
     @blp.response(200, description="Báo cáo PDF / the report as PDF", content_type="application/pdf")
     def get(self, query, round_id, unit_id):
@@ -65,7 +64,7 @@ def _export_name(round_: Round, extension: str) -> str:
 
 @blp.route("/<int:round_id>/export.csv")
 class RoundExportCsv(MethodView):
-    @session_or_token_required(roles=("admin",))
+    @api_login_required(roles=("admin",), allow_session=True)
     @blp.response(200, description="Phiếu (CSV, UTF-8) / responses as CSV", content_type="text/csv")
     def get(self, round_id):
         """Every response of the round, one row each (admins)."""
@@ -76,7 +75,7 @@ class RoundExportCsv(MethodView):
 
 @blp.route("/<int:round_id>/export.xlsx")
 class RoundExportXlsx(MethodView):
-    @session_or_token_required(roles=("admin",))
+    @api_login_required(roles=("admin",), allow_session=True)
     @blp.response(200, description="Phiếu (Excel) / responses as XLSX", content_type=XLSX_TYPE)
     def get(self, round_id):
         """Every response of the round, one row each, as an Excel workbook (admins)."""

@@ -5,8 +5,8 @@ from flask import g
 from flask.views import MethodView
 
 from server.api_blueprint import Blueprint
+from server.auth.api_auth import api_login_required
 from server.reporting.access import round_report_units, visible_rounds
-from server.reporting.caller import session_or_token_required
 from server.units.schemas import UnitRefSchema
 
 blp = Blueprint("rounds", __name__, url_prefix="/api/v1/rounds", description="Đợt khảo sát / rounds")
@@ -38,7 +38,7 @@ class RoundListSchema(ma.Schema):
 
 @blp.route("")
 class Rounds(MethodView):
-    @session_or_token_required()
+    @api_login_required(allow_session=True)
     @blp.response(200, RoundListSchema)
     def get(self):
         """The rounds the caller may see (newest first), each with its form version, dates,
