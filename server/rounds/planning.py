@@ -12,6 +12,7 @@ from server.errors import ApiError
 from server.extensions import db
 from server.forms.models import FormVersion
 from server.rounds.models import Round
+from server.rounds.schemas import RoundBaseSchema
 from server.rounds.services import create_round
 from server.units.models import Unit
 from server.units.schemas import UnitRefSchema
@@ -20,14 +21,9 @@ blp = Blueprint("round_planning", __name__, url_prefix="/api/v1/rounds",
                 description="Lập kế hoạch đợt khảo sát / planning rounds (admin)")
 
 
-class PlannedRoundSchema(ma.Schema):
-    id = ma.fields.Integer()
-    title = ma.fields.String()
+class PlannedRoundSchema(RoundBaseSchema):
     slug = ma.fields.String()
     form_version_id = ma.fields.Integer()
-    opens_at = ma.fields.AwareDateTime()
-    closes_at = ma.fields.AwareDateTime()
-    target_per_unit = ma.fields.Integer()
     status = ma.fields.Method("_status")
     units = ma.fields.List(ma.fields.Nested(UnitRefSchema))
 

@@ -7,6 +7,7 @@ from flask.views import MethodView
 from server.api_blueprint import Blueprint
 from server.auth.api_auth import api_login_required
 from server.reporting.access import round_report_units, visible_rounds
+from server.rounds.schemas import RoundBaseSchema
 from server.units.schemas import UnitRefSchema
 
 blp = Blueprint("rounds", __name__, url_prefix="/api/v1/rounds", description="Đợt khảo sát / rounds")
@@ -19,14 +20,9 @@ class FormVersionRefSchema(ma.Schema):
     title = ma.fields.Dict()
 
 
-class RoundListItemSchema(ma.Schema):
-    id = ma.fields.Integer()
-    title = ma.fields.String()
+class RoundListItemSchema(RoundBaseSchema):
     slug = ma.fields.String()
     form_version = ma.fields.Nested(FormVersionRefSchema)
-    opens_at = ma.fields.AwareDateTime()
-    closes_at = ma.fields.AwareDateTime()
-    target_per_unit = ma.fields.Integer()
     status = ma.fields.Function(lambda round_: round_.effective_status())
     units = ma.fields.Function(
         lambda round_: UnitRefSchema(many=True).dump(round_report_units(round_, g.current_user)))

@@ -7,6 +7,7 @@ import marshmallow as ma
 from flask import current_app
 
 from server.errors import ApiError
+from server.rounds.schemas import RoundBaseSchema
 
 
 def _is_uuid(text: str) -> None:
@@ -86,15 +87,10 @@ class AssignedUnitSchema(ma.Schema):
     parent_name = ma.fields.String(allow_none=True)
 
 
-class AssignedRoundSchema(ma.Schema):
-    id = ma.fields.Integer()
-    title = ma.fields.String()
+class AssignedRoundSchema(RoundBaseSchema):
     form_version_id = ma.fields.Integer()
-    opens_at = ma.fields.AwareDateTime()
-    closes_at = ma.fields.AwareDateTime()
     status = ma.fields.String(metadata={"enum": ["open", "planned"]})
     units = ma.fields.List(ma.fields.Nested(AssignedUnitSchema))
-    target_per_unit = ma.fields.Integer()
 
 
 class AssignmentsSchema(ma.Schema):
