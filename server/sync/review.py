@@ -38,16 +38,20 @@ class ConflictSchema(ma.Schema):
     received_at = ma.fields.AwareDateTime()
     resolved_at = ma.fields.AwareDateTime(allow_none=True)
     resolution = ma.fields.String(allow_none=True)
-    submitted = ma.fields.Dict(attribute="payload")
-    stored_answers = ma.fields.Method("_stored_answers")
-
-    def _stored_answers(self, conflict: ResponseConflict):
-        stored = db.session.scalar(select(Response.answers).where(Response.uuid == conflict.uuid))
-        return stored
+    submitted = ma.fields.Dict()
+    stored_answers = ma.fields.Dict(allow_none=True)
 
 
 class ResolveSchema(ma.Schema):
     resolution = ma.fields.String(required=True, validate=ma.validate.OneOf(RESOLUTIONS))
+
+
+def _view(conflict: ResponseConflict, stored_answers: dict | None) -> dict:
+    """The conflict beside the answers that stand for its UUID."""
+    fields = ("id", "uuid", "round_id", "unit_id", "volunteer_id", "received_at", "resolved_at",
+              "resolution")
+    return {**{name: getattr(conflict, name) for name in fields},
+            "submitted": conflict.payload, "stored_answers": stored_answers}
 
 
 def _conflict_or_404(conflict_id: int) -> ResponseConflict:
@@ -80,12 +84,14 @@ class Conflicts(MethodView):
     @blp.response(200, ConflictSchema(many=True))
     def get(self, query):
         """Conflicting uploads, open ones by default (`?resolved=true` for decided ones)."""
-        statement = select(ResponseConflict).order_by(ResponseConflict.received_at)
+        statement = (select(ResponseConflict, Response.answers)
+                     .outerjoin(Response, Response.uuid == ResponseConflict.uuid)
+                     .order_by(ResponseConflict.received_at))
         if query["resolved"]:
             statement = statement.where(ResponseConflict.resolved_at.is_not(None))
         else:
             statement = statement.where(ResponseConflict.resolved_at.is_(None))
-        return db.session.scalars(statement).all()
+        return [_view(conflict, stored) for conflict, stored in db.session.execute(statement)]
 
 
 @blp.route("/<int:conflict_id>/resolve")
@@ -108,4 +114,4 @@ class ResolveConflict(MethodView):
         record(g.current_user.id, "conflict.resolved", "response_conflict", conflict.id,
                {"resolution": body["resolution"], "uuid": conflict.uuid})
         db.session.commit()
-        return conflict
+        return _view(conflict, response.answers)
