@@ -3,7 +3,7 @@
 import logging
 
 import marshmallow as ma
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,6 @@ def handle_http_exception(error: HTTPException):
                   exc_info=error.original_exception)
     if not _wants_json():
         if status == 401:
-            from flask import redirect, url_for
             return redirect(url_for("auth_web.login", next=request.full_path))
         return render_template("error.html", status=status,
                                message=STATUS_MESSAGES.get(status, ("", error.name, ""))[1]), status

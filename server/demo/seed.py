@@ -4,12 +4,12 @@ the default form published, a closed previous round and an open current round.""
 import json
 from dataclasses import dataclass, field
 from datetime import timedelta
-from importlib import import_module
 
 from sqlalchemy import func, select
 
 from server import PROJECT_ROOT
 from server.db_types import utcnow
+from server.demo.responses import generate_demo_responses
 from server.extensions import db
 from server.people.models import User
 from server.people.services import create_user
@@ -117,13 +117,8 @@ def seed_demo(password: str) -> SeedOutcome:
     created = ["1 tỉnh", f"{len(COMMUNES)} xã/phường",
                f"{sum(len(g) for g in groups_by_commune.values())} thôn/tổ dân phố",
                "4 người dùng", f"biểu mẫu v{form_version.version}", "2 đợt khảo sát"]
-    try:
-        generate = import_module("server.demo.responses").generate_demo_responses
-    except (ImportError, AttributeError):
-        generate = None
-    if generate is not None:
-        count = generate(previous, demo_groups, volunteer, seed=2026_1, per_unit=(18, 30))
-        count += generate(current, demo_groups, volunteer, seed=2026_2, per_unit=(20, 36))
-        created.append(f"{count} phiếu mẫu")
+    count = generate_demo_responses(previous, demo_groups, volunteer, seed=2026_1, per_unit=(18, 30))
+    count += generate_demo_responses(current, demo_groups, volunteer, seed=2026_2, per_unit=(20, 36))
+    created.append(f"{count} phiếu mẫu")
     db.session.flush()
     return SeedOutcome(already_seeded=False, created=created)

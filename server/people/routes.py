@@ -76,7 +76,7 @@ class UserResource(MethodView):
         if revoke:
             db.session.execute(update(DeviceToken).where(
                 DeviceToken.user_id == user.id, DeviceToken.revoked_at.is_(None)).values(revoked_at=utcnow()))
-        record(g.current_user.id, "user.updated", "user", user.id,
-               {"fields": sorted(k for k in body if k != "password") + (["password"] if "password" in body else [])})
+        # Only the names of the changed fields: never the password itself.
+        record(g.current_user.id, "user.updated", "user", user.id, {"fields": sorted(body)})
         db.session.commit()
         return user
