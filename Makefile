@@ -41,6 +41,8 @@ lint: install
 bench: install
 	$(BIN)/python bench/validate.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/mixed_load.py
+	$(BIN)/python bench/fault_kill.py
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/pwa.py
 

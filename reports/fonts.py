@@ -30,3 +30,13 @@ def register_fonts() -> str:
     addMapping(REGULAR, 0, 1, REGULAR)
     addMapping(REGULAR, 1, 1, BOLD)
     return REGULAR
+
+
+@cache
+def drawable_codepoints() -> frozenset[int]:
+    """The characters both faces have a glyph for. Anything else would be drawn as the
+    empty .notdef glyph, which copies out of the PDF as NUL."""
+    register_fonts()
+    regular = pdfmetrics.getFont(REGULAR).face.charToGlyph
+    bold = pdfmetrics.getFont(BOLD).face.charToGlyph
+    return frozenset(regular.keys() & bold.keys())

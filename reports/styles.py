@@ -1,4 +1,4 @@
-"""Paragraph styles, colours and the only way text enters a Paragraph: escaped and NFC.
+"""Paragraph styles, colours and the only way text enters a Paragraph: escaped, NFC, drawable.
 
 reportlab's Paragraph parses its text as markup, so a resident's answer containing
 ``<font>`` or ``&`` would otherwise change the layout or break the build. ``para`` escapes
@@ -7,6 +7,7 @@ plain text; ``markup`` fills our own templates with escaped values.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 from xml.sax.saxutils import escape
@@ -16,7 +17,7 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
-from reports.fonts import BOLD, register_fonts
+from reports.fonts import BOLD, drawable_codepoints, register_fonts
 
 INK = colors.HexColor("#1F2933")
 MUTED = colors.HexColor("#5F6B7A")
@@ -31,9 +32,28 @@ LIKERT = tuple(colors.HexColor(c) for c in ("#C62828", "#EF8A62", "#D9D9D9", "#6
                                             "#1F6FB2"))
 
 
+# Whitespace controls read as a space; drawn as they are, the font has no glyph for them.
+_AS_SPACE = {ord("\t"): " ", ord("\n"): " ", ord("\r"): " "}
+_SPACES = re.compile(" {2,}")
+
+
 def clean(text: object) -> str:
-    """NFC-normalised text (decomposed Vietnamese renders with misplaced marks)."""
-    return unicodedata.normalize("NFC", str(text))
+    """Text as it is drawn: NFC-normalised (decomposed Vietnamese renders with misplaced
+    marks), and only characters the font can draw. One it cannot draw (an emoji, a
+    control character such as NUL, a lone surrogate) is dropped on its own and the rest
+    is kept: drawn, it would be an empty box that copies out of the PDF as NUL, which
+    cuts the text in many readers."""
+    text = unicodedata.normalize("NFC", str(text)).translate(_AS_SPACE)
+    drawable = drawable_codepoints()
+    if all(ord(char) in drawable for char in text):
+        return text
+    kept = _SPACES.sub(" ", "".join(char for char in text if ord(char) in drawable))
+    # "vui 😀 quá" -> "vui quá" and "Tổ 1 🏠" -> "Tổ 1": no space left where a drop was
+    if not text.startswith(" "):
+        kept = kept.lstrip(" ")
+    if not text.endswith(" "):
+        kept = kept.rstrip(" ")
+    return kept
 
 
 def safe(text: object) -> str:

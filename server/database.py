@@ -2,20 +2,45 @@
 
 import sqlite3
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 
 from server.extensions import db
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Messages of the errors that mean "another transaction holds what we need: try again".
+LOCK_MESSAGES = ("database is locked", "database table is locked", "database is busy",
+                 "lock timeout", "could not obtain lock", "deadlock detected",
+                 "could not serialize access")
+# SQLSTATEs of PostgreSQL's lock and serialisation failures.
+LOCK_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 
-def _configure_sqlite(engine) -> None:
+
+def is_lock_error(error: BaseException) -> bool:
+    if not isinstance(error, OperationalError):
+        return False
+    original = getattr(error, "orig", None)
+    if getattr(original, "sqlstate", None) in LOCK_SQLSTATES:
+        return True
+    return any(message in str(original).lower() for message in LOCK_MESSAGES)
+
+
+def _writes_expected() -> bool:
+    """A request that only reads (GET/HEAD) must not take SQLite's write lock: one long
+    export would otherwise block every upload. Everything else (other methods, CLI
+    commands, scheduler jobs) is a writer."""
+    return not (has_request_context() and request.method in READ_METHODS)
+
+
+def _configure_sqlite(engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, connection_record):
         # Let SQLAlchemy emit BEGIN itself, so SAVEPOINTs and rollbacks work as documented.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         if not _is_memory(engine):
             # WAL: readers do not block the writer (several workers, the scheduler).
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -24,10 +49,11 @@ def _configure_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        # IMMEDIATE: take the write lock up front. A deferred transaction that reads and
-        # then writes after another writer committed fails at once in WAL mode
-        # (SQLITE_BUSY_SNAPSHOT) instead of waiting; this way writers queue politely.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers begin IMMEDIATE: they take the write lock up front and queue on
+        # busy_timeout. A deferred transaction that reads and then writes after another
+        # writer committed would fail at once in WAL (SQLITE_BUSY_SNAPSHOT) instead of
+        # waiting. Readers begin deferred and never hold the write lock.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes_expected() else "BEGIN")
 
 
 def _is_memory(engine) -> bool:
@@ -39,4 +65,4 @@ def init_app(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             assert sqlite3.sqlite_version_info >= (3, 35), "SQLite 3.35+ is needed (RETURNING)"
-            _configure_sqlite(engine)
+            _configure_sqlite(engine, app.config.get("SQLITE_BUSY_TIMEOUT_MS", 10000))

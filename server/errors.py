@@ -92,7 +92,25 @@ def handle_http_exception(error: HTTPException):
     return error_response(status, code, message_vi, details, headers)
 
 
+# Seconds a client waits before retrying when the database is busy.
+RETRY_AFTER_SECONDS = 5
+
+
 def handle_unexpected(error: Exception):
+    from server.database import is_lock_error
+
+    if is_lock_error(error):
+        # Another transaction holds the lock for longer than busy_timeout: the documented
+        # answer is 503 with Retry-After, wherever in the request it happened.
+        log.warning("database busy on %s %s: %s", request.method, request.path, error)
+        if not _wants_json():
+            return render_template("error.html", status=503,
+                                   message=STATUS_MESSAGES[503][1]), 503, {
+                "Retry-After": str(RETRY_AFTER_SECONDS)}
+        return error_response(503, "database_busy", "Máy chủ đang bận, vui lòng thử lại sau ít phút.",
+                              {"message_en": "The server is busy, please retry shortly.",
+                               "retry_after": RETRY_AFTER_SECONDS},
+                              {"Retry-After": str(RETRY_AFTER_SECONDS)})
     # Logged once, with its traceback, by handle_http_exception.
     return handle_http_exception(InternalServerError(original_exception=error))
 

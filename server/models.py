@@ -1,14 +1,17 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
 from server.audit.models import AuditEntry
+from server.auth.models import LoginCounter, SigninCode, WebSession
 from server.forms.models import Form, FormVersion
 from server.people.models import DeviceToken, LoginAttempt, User, user_units
 from server.reporting.models import CachedReport
-from server.rounds.models import Round, round_units
+from server.rounds.models import RecurringPlan, Round, round_units
+from server.scheduling.models import JobRun
 from server.sync.models import Response, ResponseConflict
 from server.units.models import Unit
 
 __all__ = [
-    "AuditEntry", "CachedReport", "DeviceToken", "Form", "FormVersion", "LoginAttempt", "Response",
-    "ResponseConflict", "Round", "Unit", "User", "round_units", "user_units",
+    "AuditEntry", "CachedReport", "DeviceToken", "Form", "FormVersion", "JobRun", "LoginAttempt",
+    "LoginCounter", "RecurringPlan", "Response", "ResponseConflict", "Round", "SigninCode", "Unit",
+    "User", "WebSession", "round_units", "user_units",
 ]

@@ -14,4 +14,6 @@ def home():
         return render_template("landing.html")
     if user.role == "volunteer":
         return redirect("/app/")
+    if user.role == "admin":
+        return redirect(url_for("admin.index"))
     return redirect(url_for("reporting_web.rounds_page"))

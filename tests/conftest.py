@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask import request_started
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import text
 
@@ -72,6 +73,10 @@ class _BoundSession(FlaskSession):
         return self.bind
 
 
+def _commit_setup(sender, **extra):
+    _db.session.commit()
+
+
 @pytest.fixture
 def db(app):
     """The database, inside a transaction that is rolled back after the test.
@@ -86,9 +91,13 @@ def db(app):
             "bind": connection, "class_": _BoundSession,
             "join_transaction_mode": "create_savepoint",
         })
+        # What the test set up is committed before each request, as it would be in
+        # production; a request that fails then rolls back its own work only.
+        request_started.connect(_commit_setup, app)
         try:
             yield _db
         finally:
+            request_started.disconnect(_commit_setup, app)
             _db.session.remove()
             _db.session = original
             outer.rollback()

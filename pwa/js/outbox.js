@@ -1,6 +1,7 @@
 // The life of one response on the phone, as pure functions (no IndexedDB, no DOM):
 //   draft -> queued -> sending -> acknowledged | rejected
 // A response leaves the phone's queue only on created / duplicate / conflict.
+import { STRINGS } from './strings.js';
 
 export const DRAFT = 'draft';
 export const QUEUED = 'queued';
@@ -18,7 +19,10 @@ const ACK_STATUSES = new Set(['created', 'duplicate', 'conflict']);
 const TRANSITIONS = {
   [DRAFT]: { complete: QUEUED, save: DRAFT },
   [QUEUED]: { send: SENDING },
-  [SENDING]: { created: ACKNOWLEDGED, duplicate: ACKNOWLEDGED, conflict: ACKNOWLEDGED, rejected: REJECTED, failed: QUEUED },
+  [SENDING]: {
+    created: ACKNOWLEDGED, duplicate: ACKNOWLEDGED, conflict: ACKNOWLEDGED, rejected: REJECTED, failed: QUEUED,
+    set_aside: REJECTED,
+  },
   [REJECTED]: { edit: DRAFT, requeue: QUEUED },
   [ACKNOWLEDGED]: {},
 };
@@ -81,12 +85,25 @@ export function transition(record, event, data = {}) {
       out.ack_status = event;
       out.synced_at = now;
       out.errors = [];
+      clearSplitState(out);
       break;
     case 'rejected':
       out.errors = normaliseErrors(data.errors);
+      clearSplitState(out);
+      break;
+    case 'set_aside':
+      out.errors = [setAsideError()];
+      out.set_aside_at = now;
+      break;
+    case 'requeue':
+      clearSplitState(out);
+      // Tried again by hand: a set-aside item travels alone, so that if it still breaks
+      // the server it cannot hold the rest of the outbox back again.
+      if (isSetAside(record)) out.batch_limit = 1;
       break;
     case 'edit':
       out.completed_at = null;
+      clearSplitState(out);
       break;
     default:
       break;
@@ -202,4 +219,100 @@ export function malformedItems(error, batchLength) {
     }]);
   }
   return found.size ? found : null;
+}
+
+// ---- Poison items -------------------------------------------------------------------
+// One item can make the server fail the whole batch (5xx) every time. After the same
+// batch failed SERVER_FAILURE_LIMIT times it is halved, and the halves are sent, again
+// and again until the item is alone; an item that still fails alone is set aside:
+// rejected, kept on the phone with a reason, so the rest of the outbox syncs.
+// The state lives on the records (IndexedDB), so it survives a restart and is shared
+// with the service worker's Background Sync:
+//   batch_limit      the largest batch the record may travel in (absent: any size)
+//   server_failures  5xx answers to its batches since its batch_limit last changed
+//   server_ok_seen   the server answered another batch since its batch_limit was set
+// An item alone is set aside only once the server was seen working for others: during
+// an outage every batch fails, and that must not set anything aside.
+
+export const SERVER_FAILURE_LIMIT = 3;
+export const SET_ASIDE_CODE = 'server_error';
+const SPLIT_FIELDS = ['batch_limit', 'server_failures', 'server_ok_seen', 'set_aside_at'];
+
+function clearSplitState(record) {
+  for (const field of SPLIT_FIELDS) delete record[field];
+}
+
+function setAsideError() {
+  return {
+    code: SET_ASIDE_CODE, question: null,
+    message: { vi: STRINGS.vi.set_aside_reason, en: STRINGS.en.set_aside_reason },
+  };
+}
+
+/** Kept aside because the server failed on it alone (not refused for its content). */
+export function isSetAside(record) {
+  return record.state === REJECTED && (record.errors ?? []).some((e) => e?.code === SET_ASIDE_CODE);
+}
+
+/** Tried alone because its batches kept failing on the server. */
+export function isTriedAlone(record) {
+  return record.state !== REJECTED && record.batch_limit === 1 && (record.server_failures ?? 0) > 0;
+}
+
+/**
+ * A failure that may come from the batch's content: any 5xx but 503, which is the
+ * server saying it is busy (locks, overload) and says nothing about the items.
+ */
+export function countsAgainstBatch(error) {
+  const status = Number(error?.status);
+  return status >= 500 && status <= 599 && status !== 503;
+}
+
+function waitsForProof(record, limit) {
+  return record.batch_limit === 1 && (record.server_failures ?? 0) >= limit && !record.server_ok_seen;
+}
+
+const byAge = (a, b) => String(a.completed_at).localeCompare(String(b.completed_at))
+  || String(a.uuid).localeCompare(String(b.uuid));
+
+/**
+ * The next batch from `queued`: oldest first (a stable order, so a failing batch is
+ * sent again as the same batch), no bigger than the batch_limit of any member. An item
+ * that failed alone and waits for proof that the server works goes after the others.
+ */
+export function nextBatch(queued, maxSize, limit = SERVER_FAILURE_LIMIT) {
+  const ordered = [...queued].sort(byAge);
+  const ready = ordered.filter((record) => !waitsForProof(record, limit));
+  const batch = [];
+  let size = maxSize;
+  for (const record of ready.length ? ready : ordered) {
+    size = Math.min(size, record.batch_limit ?? Infinity);
+    if (batch.length >= size) break;
+    batch.push(record);
+  }
+  return batch;
+}
+
+/**
+ * The records of a batch (state `sending`) after the server failed it with a 5xx:
+ * back in the queue, halved once the batch failed `limit` times, or, alone, set aside.
+ */
+export function afterServerFailure(batch, { now, limit = SERVER_FAILURE_LIMIT } = {}) {
+  const counted = batch.map((record) => ({ ...record, server_failures: (record.server_failures ?? 0) + 1 }));
+  const repeated = Math.min(...counted.map((record) => record.server_failures)) >= limit;
+  if (counted.length === 1) {
+    const alone = { ...counted[0], batch_limit: 1 };
+    return [transition(alone, repeated && alone.server_ok_seen ? 'set_aside' : 'failed', { now })];
+  }
+  if (!repeated) return counted.map((record) => transition(record, 'failed', { now }));
+  const half = Math.ceil(counted.length / 2);
+  return counted.map((record) => transition(
+    { ...record, batch_limit: half, server_failures: 0, server_ok_seen: false }, 'failed', { now }));
+}
+
+/** The server answered another batch: the queued items being split have seen it work. */
+export function afterServerAnswered(queued) {
+  return queued
+    .filter((record) => record.batch_limit != null && !record.server_ok_seen)
+    .map((record) => ({ ...record, server_ok_seen: true }));
 }

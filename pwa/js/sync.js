@@ -4,7 +4,8 @@
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import {
   QUEUED, SENDING, REJECTED, transition, recoverInterrupted, toSubmission, applyResult,
-  malformedItems,
+  malformedItems, nextBatch, countsAgainstBatch, afterServerFailure, afterServerAnswered,
+  SERVER_FAILURE_LIMIT,
 } from './outbox.js';
 
 export const BATCH_SIZE = 100;
@@ -30,9 +31,13 @@ export class SyncEngine extends EventTarget {
     store, api, client = {}, getUserId = async () => null, isOnline = () => true,
     batchSize = BATCH_SIZE, periodMs = PERIOD_MS, backoff = DEFAULT_BACKOFF,
     now = () => new Date(), timers = globalThis, random = Math.random, lock = makeLock(),
+    serverFailureLimit = SERVER_FAILURE_LIMIT,
   }) {
     super();
-    Object.assign(this, { store, api, client, getUserId, isOnline, batchSize, periodMs, backoff, now, timers, random, lock });
+    Object.assign(this, {
+      store, api, client, getUserId, isOnline, batchSize, periodMs, backoff, now, timers, random, lock,
+      serverFailureLimit,
+    });
     this.status = {
       running: false, waiting: 0, rejected: 0, lastSuccessAt: null, error: null,
       failures: 0, nextAttemptAt: null,
@@ -101,19 +106,16 @@ export class SyncEngine extends EventTarget {
       return { sent: 0, skipped: 'offline' };
     }
     this.#emit({ running: true });
+    const summary = { sent: 0, created: 0, duplicate: 0, conflict: 0, rejected: 0, set_aside: 0 };
     try {
-      const summary = await this.lock('lang-nghe-sync', () => this.#sendAll());
-      // "Last sync" means the server confirmed something, not that the queue was empty.
-      if (summary.sent) {
-        const lastSuccessAt = this.now().toISOString();
-        await this.store.setMeta('last_sync_at', lastSuccessAt);
-        this.#emit({ lastSuccessAt });
-      }
+      await this.lock('lang-nghe-sync', () => this.#sendAll(summary));
       this.#emit({ running: false, error: null, failures: 0 });
       this.#schedule(this.periodMs);
       return summary;
     } catch (error) {
-      const failures = this.status.failures + 1;
+      // The backoff measures passes in which the server took nothing; a pass that got
+      // answers before it failed (a poison batch being split) starts it over.
+      const failures = summary.sent ? 1 : this.status.failures + 1;
       this.#emit({
         running: false,
         failures,
@@ -121,26 +123,25 @@ export class SyncEngine extends EventTarget {
       });
       // An expired login waits for the volunteer to log in again; the rest retries.
       if (error?.kind !== 'auth') this.#schedule(backoffDelay(failures, this.backoff, this.random));
-      return { sent: 0, error };
+      return { ...summary, error };
     } finally {
       await this.refreshCounts();
     }
   }
 
-  async #sendAll() {
+  async #sendAll(summary) {
     // Inside the lock nobody else is sending: `sending` records are left from a crash.
     const stuck = await this.store.responsesInStates([SENDING]);
     if (stuck.length) await this.store.putResponses(stuck.map(recoverInterrupted));
 
     const userId = await this.getUserId();
-    const summary = { sent: 0, created: 0, duplicate: 0, conflict: 0, rejected: 0 };
     for (;;) {
       const queued = (await this.store.responsesInStates([QUEUED]))
-        .filter((r) => r.user_id == null || userId == null || r.user_id === userId)
-        .sort((a, b) => String(a.completed_at).localeCompare(String(b.completed_at)));
+        .filter((r) => r.user_id == null || userId == null || r.user_id === userId);
       if (!queued.length) return summary;
       const nowIso = this.now().toISOString();
-      const batch = queued.slice(0, this.batchSize).map((r) => transition(r, 'send', { now: nowIso }));
+      const batch = nextBatch(queued, this.batchSize, this.serverFailureLimit)
+        .map((r) => transition(r, 'send', { now: nowIso }));
       await this.store.putResponses(batch);
       let results;
       try {
@@ -155,6 +156,17 @@ export class SyncEngine extends EventTarget {
           summary.rejected += malformed.size;
           continue;
         }
+        if (countsAgainstBatch(error)) {
+          // Perhaps one item breaks the server: count, halve the batch, or set it aside.
+          const after = afterServerFailure(batch, { now: nowIso, limit: this.serverFailureLimit });
+          await this.store.putResponses(after);
+          const setAside = after.filter((r) => r.state === REJECTED).length;
+          summary.set_aside += setAside;
+          summary.rejected += setAside;
+          // The item is out of the way and the server was seen working: go on with the rest.
+          if (setAside) continue;
+          throw error;
+        }
         await this.store.putResponses(batch.map((r) => transition(r, 'failed', { now: nowIso })));
         // Too large for the server (long comments): send smaller batches from now on.
         if (error?.status === 413 && this.batchSize > 1) this.batchSize = Math.ceil(batch.length / 2);
@@ -163,10 +175,16 @@ export class SyncEngine extends EventTarget {
       const doneAt = this.now().toISOString();
       const updated = batch.map((r) => applyResult(r, results.get(r.uuid), doneAt));
       await this.store.putResponses(updated);
+      // Items tried alone have now seen the server work for others.
+      const witnesses = afterServerAnswered(await this.store.responsesInStates([QUEUED]));
+      if (witnesses.length) await this.store.putResponses(witnesses);
       for (const record of updated) {
         summary.sent += 1;
         summary[record.ack_status ?? REJECTED] += 1;
       }
+      // "Last sync" means the server confirmed something, not that the queue was empty.
+      await this.store.setMeta('last_sync_at', doneAt);
+      this.#emit({ lastSuccessAt: doneAt });
       this.dispatchEvent(new CustomEvent('batch', { detail: { ...summary } }));
     }
   }

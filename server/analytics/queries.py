@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-# Responses that count in a report: rejected ones never do.
+# Responses that count in a report: rejected ones never do, nor those an admin excluded
+# (server/sync/exclusion.py: the same rule for the ORM queries).
 COUNTED_STATUSES = ("accepted", "flagged")
 
 # The round and the unit path are written into the SQL text, not bound: psycopg prepares a
@@ -24,6 +25,7 @@ COUNTED_STATUSES = ("accepted", "flagged")
 _SCOPE = """
   r.round_id = {round_id}
   AND r.status IN :statuses
+  AND r.excluded_at IS NULL
   AND r.unit_id IN (SELECT u.id FROM units u WHERE u.path LIKE '{path_prefix}')
 """
 _PATH = re.compile(r"/(?:[0-9]+/)*")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.rounds.models import Round, round_units
@@ -47,18 +47,24 @@ def unit_scope(session: Session, round_: Round, unit: Unit) -> UnitScope:
         .where(Unit.path.startswith(unit.path, autoescape=True))
     ).all()
     bucket_of = {row.id: _child_id(unit.path, row.path, unit.id) for row in rows}
-    in_round = session.scalars(select(round_units.c.unit_id).where(
+    # A unit's own target (round_units.target) or else the round's target per unit.
+    in_round = session.execute(select(
+        round_units.c.unit_id, func.coalesce(round_units.c.target, round_.target_per_unit)
+    ).where(
         round_units.c.round_id == round_.id, round_units.c.unit_id.in_(bucket_of.keys())
     )).all() if bucket_of else []
-    per_bucket = Counter(bucket_of[unit_id] for unit_id in in_round)
-    per_unit = round_.target_per_unit
+    targets: Counter = Counter()
+    for unit_id, unit_target in in_round:
+        targets[bucket_of[unit_id]] += int(unit_target)
+    in_bucket = Counter(bucket_of[unit_id] for unit_id, _ in in_round)
 
-    def target(count: int) -> int | None:
-        return count * per_unit if count else None
+    def target(bucket_id: int) -> int | None:
+        return targets[bucket_id] if in_bucket[bucket_id] else None
 
     children = tuple(
-        ChildUnit(row.id, row.name, row.kind, target(per_bucket[row.id]))
+        ChildUnit(row.id, row.name, row.kind, target(row.id))
         for row in sorted(rows, key=lambda r: (slugify(r.name), r.id)) if row.parent_id == unit.id
     )
+    total = sum(int(unit_target) for _, unit_target in in_round)
     return UnitScope(unit=unit, children=children, bucket_of=bucket_of,
-                     target=target(len(in_round)))
+                     target=total if in_round else None)

@@ -4,9 +4,12 @@ from functools import wraps
 
 from flask import current_app, g, request
 
-from server.auth.tokens import TokenProblem, resolve_token
-from server.auth.web import current_web_user
+from server.auth.models import WebSession
+from server.auth.tokens import TokenProblem, note_token_use, resolve_token
+from server.auth.web import current_web_session
+from server.auth.web_sessions import note_session_use
 from server.errors import ApiError
+from server.people.models import DeviceToken
 
 TOKEN_MESSAGES = {
     "not_authenticated": ("Bạn chưa đăng nhập. Vui lòng đăng nhập.", "You are not logged in. Please log in."),
@@ -21,7 +24,7 @@ def _unauthenticated(code: str) -> ApiError:
     return ApiError(401, code, vi, {"message_en": en}, headers={"WWW-Authenticate": "Bearer"})
 
 
-def authenticate_request():
+def authenticate_request() -> DeviceToken:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -32,7 +35,7 @@ def authenticate_request():
         raise _unauthenticated(problem.code) from None
     g.current_token = record
     g.current_user = record.user
-    return record.user
+    return record
 
 
 def forbidden(message_vi: str = "Bạn không có quyền làm việc này.",
@@ -40,15 +43,16 @@ def forbidden(message_vi: str = "Bạn không có quyền làm việc này.",
     return ApiError(403, "forbidden", message_vi, {"message_en": message_en})
 
 
-def _session_user():
-    """The logged-in web user, for read-only requests only: a cookie carries no CSRF
-    protection, so it never authorises a write to the API."""
+def _web_session() -> WebSession | None:
+    """The live web session, for read-only requests only: a cookie carries no CSRF
+    protection, so it never authorises a write to the API. An ended or expired session
+    falls through to the bearer check (401)."""
     if request.method not in ("GET", "HEAD"):
         return None
-    user = current_web_user()
-    if user is not None:
-        g.current_user = user
-    return user
+    record = current_web_session()
+    if record is not None:
+        g.current_user = record.user
+    return record
 
 
 def api_login_required(roles: tuple[str, ...] | None = None, allow_session: bool = False):
@@ -58,10 +62,18 @@ def api_login_required(roles: tuple[str, ...] | None = None, allow_session: bool
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            user = (_session_user() if allow_session else None) or authenticate_request()
+            web_session = _web_session() if allow_session else None
+            token = None if web_session is not None else authenticate_request()
+            user = web_session.user if web_session is not None else token.user
             if roles and user.role not in roles:
                 raise forbidden()
-            return current_app.ensure_sync(view)(*args, **kwargs)
+            response = current_app.ensure_sync(view)(*args, **kwargs)
+            # Bookkeeping last: a GET does its reading before this write (see note_token_use).
+            if web_session is not None:
+                note_session_use(web_session)
+            else:
+                note_token_use(token)
+            return response
 
         return wrapper
 

@@ -23,6 +23,8 @@ def _check_csrf():
     # The API authenticates with bearer tokens, not cookies, so it needs no CSRF token.
     if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/api/"):
         return
+    if request.routing_exception is not None:
+        return  # no view will run (404, 405): nothing to protect, let routing answer
     sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token", "")
     expected = session.get(SESSION_KEY, "")
     if not expected or not hmac.compare_digest(sent, expected):

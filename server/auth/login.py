@@ -3,11 +3,13 @@
 import unicodedata
 from functools import cache
 
+from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from server.auth import throttle
+from server.extensions import db
 from server.people.models import User
-from server.people.services import find_user, hash_password
+from server.people.services import hash_password
 
 
 @cache
@@ -17,9 +19,18 @@ def _dummy_hash() -> str:
 
 
 class LoginRefused(Exception):
-    def __init__(self, code: str):
+    def __init__(self, code: str, retry_after: int | None = None):
         super().__init__(code)
         self.code = code  # "invalid_credentials" or "too_many_attempts"
+        self.retry_after = retry_after  # seconds, for "too_many_attempts"
+
+    @property
+    def status(self) -> int:
+        return 429 if self.code == "too_many_attempts" else 401
+
+    @property
+    def headers(self) -> dict:
+        return {"Retry-After": str(self.retry_after)} if self.retry_after else {}
 
 
 LOGIN_MESSAGES = {
@@ -29,14 +40,28 @@ LOGIN_MESSAGES = {
 }
 
 
+def _stored_password(connection, username: str):
+    """The user's id, password hash and active flag, or None."""
+    if not username:
+        return None
+    return connection.execute(select(User.id, User.password_hash, User.is_active).where(
+        User.username == username)).first()
+
+
 def check_login(username: str, password: str, address: str) -> User:
+    """The user, or LoginRefused. Must come before the request's own database work (see
+    throttle.own_transaction)."""
     username = unicodedata.normalize("NFC", (username or "").strip().lower())
-    if throttle.is_throttled(username, address):
-        raise LoginRefused("too_many_attempts")
-    user = find_user(username) if username else None
-    ok = check_password_hash(user.password_hash if user else _dummy_hash(), password or "")
-    if user is None or not ok or not user.is_active:
-        throttle.record_failure(username, address)
-        raise LoginRefused("invalid_credentials")
-    throttle.clear_failures(username)
+    # One short transaction reserves the attempt and reads the hash; the slow check below
+    # runs outside any transaction, so on SQLite a login holds no write lock meanwhile.
+    with throttle.own_transaction() as connection:
+        retry_after = throttle.reserve_attempt(connection, username, address)
+        stored = _stored_password(connection, username) if retry_after is None else None
+    if retry_after is not None:
+        raise LoginRefused("too_many_attempts", retry_after)  # no password check
+    ok = check_password_hash(stored.password_hash if stored else _dummy_hash(), password or "")
+    user = db.session.get(User, stored.id) if ok and stored is not None else None
+    if user is None or not user.is_active:
+        raise LoginRefused("invalid_credentials")  # the reserved attempt stays counted
+    throttle.login_succeeded(username, address)
     return user

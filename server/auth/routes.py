@@ -8,7 +8,6 @@ from server.auth.login import LOGIN_MESSAGES, LoginRefused, check_login
 from server.auth.schemas import TokenRequestSchema, TokenResponseSchema
 from server.auth.tokens import issue_token, revoke
 from server.errors import ApiError
-from server.extensions import db
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Đăng nhập / tokens")
 
@@ -24,14 +23,16 @@ class TokenResource(MethodView):
         try:
             user = check_login(body["username"], body["password"], request.remote_addr or "")
         except LoginRefused as refused:
-            db.session.commit()  # keep the failure count
+            # The attempt is already counted, in a transaction of its own (auth.throttle).
             vi, en = LOGIN_MESSAGES[refused.code]
-            status = 429 if refused.code == "too_many_attempts" else 401
-            raise ApiError(status, refused.code, vi, {"message_en": en}) from None
+            details = {"message_en": en}
+            if refused.retry_after:
+                details["retry_after"] = refused.retry_after
+            raise ApiError(refused.status, refused.code, vi, details,
+                           headers=refused.headers) from None
         issued = issue_token(user, current_app.config["TOKEN_LIFETIME_DAYS"], body["device_name"])
         record(user.id, "token.issued", "device_token", issued.record.id,
                {"device_name": body["device_name"]})
-        db.session.commit()
         return {"token": issued.token, "expires_at": issued.record.expires_at, "user": user}
 
     @api_login_required()
@@ -40,4 +41,3 @@ class TokenResource(MethodView):
         """Log out: revoke the token in use."""
         revoke(g.current_token)
         record(g.current_user.id, "token.revoked", "device_token", g.current_token.id)
-        db.session.commit()

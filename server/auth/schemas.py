@@ -1,5 +1,7 @@
 import marshmallow as ma
 
+from server.api_fields import Id
+
 
 class TokenRequestSchema(ma.Schema):
     username = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80))
@@ -8,7 +10,7 @@ class TokenRequestSchema(ma.Schema):
 
 
 class TokenUserSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Id()
     username = ma.fields.String()
     display_name = ma.fields.String()
     role = ma.fields.String()

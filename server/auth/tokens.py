@@ -5,7 +5,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from server.db_types import utcnow
 from server.extensions import db
@@ -48,10 +48,22 @@ def resolve_token(token: str, now: datetime | None = None) -> DeviceToken:
         raise TokenProblem("token_revoked")
     if record.expires_at <= now:
         raise TokenProblem("token_expired")
-    # Touch last-used at most once a minute: no write on every request of a batch sync.
+    return record
+
+
+def note_token_use(record: DeviceToken, now: datetime | None = None) -> None:
+    """Record the token's last use, at most once a minute (no write on every request of a
+    batch sync). Call it last in a request: on SQLite a GET reads without the write lock,
+    and this write is left for the request's commit."""
+    now = now or utcnow()
     if record.last_used_at is None or now - record.last_used_at > timedelta(minutes=1):
         record.last_used_at = now
-    return record
+
+
+def revoke_user_tokens(user_id: int) -> None:
+    """Revoke every device token of a user (password changed, account deactivated)."""
+    db.session.execute(update(DeviceToken).where(
+        DeviceToken.user_id == user_id, DeviceToken.revoked_at.is_(None)).values(revoked_at=utcnow()))
 
 
 def revoke(record: DeviceToken) -> None:

@@ -8,6 +8,8 @@ forms/schema/form-definition.schema.json describes the same shape as JSON Schema
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from server.api_fields import ID_MAX, BoundedInteger
+
 NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 CHOICE_VALUE_PATTERN = r"^[^\s]+$"  # select_multiple answers may travel space-separated
 QUESTION_TYPES = ("select_one", "select_multiple", "likert", "integer", "decimal", "text",
@@ -126,6 +128,7 @@ class DefinitionBodySchema(ma.Schema):
     class Meta:
         unknown = ma.INCLUDE
 
-    schema_version = fields.Integer(required=True)
+    # Loosely bounded: load_definition() says which version is wrong, beside every other problem.
+    schema_version = BoundedInteger(minimum=0, maximum=ID_MAX, required=True)
     name = fields.String(required=True)
     questions = fields.List(fields.Dict(), required=True)

@@ -79,5 +79,4 @@ class FormVersions(MethodView):
                            f"Định nghĩa phiếu có {len(error.errors)} lỗi.",
                            {"message_en": f"The definition has {len(error.errors)} problem(s).",
                             "errors": error.errors}) from None
-        db.session.commit()
         return version

@@ -29,6 +29,11 @@ class User(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    # What the volunteer's phone said at its last sync (the field supervisor's view).
+    last_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_app_version: Mapped[str | None] = mapped_column(String(40))
+    last_queued_count: Mapped[int | None] = mapped_column()
 
     units: Mapped[list[Unit]] = relationship(secondary=user_units, order_by=Unit.path)
 

@@ -1,30 +1,28 @@
-import unicodedata
-
 from flask import g
 from flask.views import MethodView
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from server.api_blueprint import Blueprint
-from server.audit.services import record
 from server.auth.api_auth import api_login_required
-from server.db_types import utcnow
 from server.errors import ApiError
 from server.extensions import db
-from server.people.models import DeviceToken, User
+from server.people.models import User
 from server.people.schemas import UserCreateSchema, UserSchema, UserUpdateSchema
-from server.people.services import create_user, hash_password
-from server.units.models import Unit
+from server.people.services import (
+    PersonRuleError,
+    activate_person,
+    add_person,
+    change_password,
+    resolve_units,
+    update_person,
+)
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1/users", description="Người dùng / users")
 
 
-def _units(unit_ids: list[int]) -> list[Unit]:
-    units = db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids))).all()
-    missing = sorted(set(unit_ids) - {u.id for u in units})
-    if missing:
-        raise ApiError(400, "unknown_unit", "Không tìm thấy đơn vị được phân công.",
-                       {"message_en": "Unknown unit ids.", "unit_ids": missing})
-    return list(units)
+def _api_error(error: PersonRuleError) -> ApiError:
+    return ApiError(error.status, error.code, error.message_vi,
+                    {"message_en": error.message_en, **error.details})
 
 
 @blp.route("")
@@ -41,13 +39,11 @@ class Users(MethodView):
     def post(self, body):
         """Create a user and assign units (admin)."""
         try:
-            user = create_user(body["username"], body["password"], body["role"],
-                               body["display_name"], units=_units(body["unit_ids"]))
-        except ValueError as problem:
-            raise ApiError(409, "user_exists", "Tên đăng nhập đã tồn tại.",
-                           {"message_en": str(problem)}) from None
-        record(g.current_user.id, "user.created", "user", user.id, {"role": user.role})
-        db.session.commit()
+            user, _ = add_person(g.current_user.id, body["username"], body["display_name"],
+                                 body["role"], units=resolve_units(body["unit_ids"]),
+                                 password=body["password"])
+        except PersonRuleError as error:
+            raise _api_error(error) from None
         return user
 
 
@@ -58,25 +54,21 @@ class UserResource(MethodView):
     @blp.response(200, UserSchema)
     def patch(self, body, user_id):
         """Change a user's name, assignments, password or active flag (admin).
-        Deactivating or changing the password revokes the user's device tokens."""
+        Deactivating or changing the password ends the user's logins (device tokens and
+        web sessions)."""
         user = db.session.get(User, user_id)
         if user is None:
             raise ApiError(404, "not_found", "Không tìm thấy người dùng.", {"message_en": "No such user."})
-        if "display_name" in body:
-            user.display_name = unicodedata.normalize("NFC", body["display_name"].strip())
-        if "unit_ids" in body:
-            user.units = _units(body["unit_ids"])
-        revoke = False
-        if "password" in body:
-            user.password_hash = hash_password(body["password"])
-            revoke = True
-        if "is_active" in body:
-            user.is_active = body["is_active"]
-            revoke = revoke or not body["is_active"]
-        if revoke:
-            db.session.execute(update(DeviceToken).where(
-                DeviceToken.user_id == user.id, DeviceToken.revoked_at.is_(None)).values(revoked_at=utcnow()))
-        # Only the names of the changed fields: never the password itself.
-        record(g.current_user.id, "user.updated", "user", user.id, {"fields": sorted(body)})
-        db.session.commit()
+        actor_id = g.current_user.id
+        try:
+            if "display_name" in body:
+                update_person(user, actor_id, display_name=body["display_name"])
+            if "unit_ids" in body:
+                update_person(user, actor_id, units=resolve_units(body["unit_ids"]))
+            if "password" in body:
+                change_password(user, body["password"], actor_id)
+            if "is_active" in body:
+                activate_person(user, body["is_active"], actor_id)
+        except PersonRuleError as error:
+            raise _api_error(error) from None
         return user

@@ -9,7 +9,7 @@ from server.auth.api_auth import api_login_required, forbidden
 from server.errors import ApiError
 from server.extensions import db
 from server.reporting.access import may_see_report, unit_in_round
-from server.reporting.export import csv_chunks, response_rows, xlsx_bytes
+from server.reporting.export import csv_chunks, export_plan, response_rows, xlsx_chunks
 from server.reporting.services import report_filename, report_pdf
 from server.rounds.models import Round
 from server.units.models import Unit
@@ -53,9 +53,19 @@ class RoundReport(MethodView):
         if not may_see_report(g.current_user, unit):
             raise forbidden("Bạn không có quyền xem báo cáo của đơn vị này.",
                             "You may not see this unit's report.")
+        filename = report_filename(round_, unit, query["lang"])
+        # Last: report_pdf may store the cached copy, which the request's commit writes.
         pdf = report_pdf(round_, unit, query["lang"])
-        db.session.commit()   # the cached copy
-        return _attachment(pdf, "application/pdf", report_filename(round_, unit, query["lang"]))
+        return _attachment(pdf, "application/pdf", filename)
+
+
+def _streamed(chunks):
+    """The body runs after the view has returned and the request's transaction has
+    committed (its bookkeeping written, no lock held): stream_with_context gives it the
+    app and request contexts back, hence a fresh session, read-only on SQLite for a GET,
+    closed when the body ends or the client goes away. It must use ids, never ORM objects
+    of the view (they are detached by then)."""
+    return stream_with_context(chunks)
 
 
 def _export_name(round_: Round, extension: str) -> str:
@@ -69,8 +79,9 @@ class RoundExportCsv(MethodView):
     def get(self, round_id):
         """Every response of the round, one row each (admins)."""
         round_ = _round_or_404(round_id)
-        chunks = stream_with_context(csv_chunks(response_rows(round_)))
-        return _attachment(chunks, "text/csv; charset=utf-8", _export_name(round_, "csv"))
+        rows = response_rows(export_plan(round_))
+        return _attachment(_streamed(csv_chunks(rows)), "text/csv; charset=utf-8",
+                           _export_name(round_, "csv"))
 
 
 @blp.route("/<int:round_id>/export.xlsx")
@@ -80,5 +91,6 @@ class RoundExportXlsx(MethodView):
     def get(self, round_id):
         """Every response of the round, one row each, as an Excel workbook (admins)."""
         round_ = _round_or_404(round_id)
-        return _attachment(xlsx_bytes(response_rows(round_), "Phieu"), XLSX_TYPE,
+        rows = response_rows(export_plan(round_))
+        return _attachment(_streamed(xlsx_chunks(rows, "Phieu")), XLSX_TYPE,
                            _export_name(round_, "xlsx"))

@@ -66,9 +66,10 @@ def data_fingerprint(round_: Round, unit: Unit, lang: str) -> str:
                   round_.closes_at.isoformat(), round_.effective_status(),
                   round_.target_per_unit, round_.form_version.content_hash],
         "units": [list(row) for row in units],
-        "responses": _responses_state(round_.id, unit),
-        "previous": ([before.id, before.title, _responses_state(before.id, unit)]
-                     if before else None),
+        # The ids see responses added or removed; the data version, answers changed in place.
+        "responses": [*_responses_state(round_.id, unit), round_.data_version],
+        "previous": ([before.id, before.title, _responses_state(before.id, unit),
+                      before.data_version] if before else None),
         "options": [options.suppression_threshold, options.issuer_name, options.comment_limit],
     }
     canonical = json.dumps(material, ensure_ascii=False, sort_keys=True)

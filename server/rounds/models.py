@@ -1,9 +1,9 @@
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.db_types import UTCDateTime, utcnow
+from server.db_types import JSONType, UTCDateTime, utcnow
 from server.extensions import db
 from server.forms.models import FormVersion
 from server.units.models import Unit
@@ -15,7 +15,11 @@ round_units = Table(
     db.metadata,
     Column("round_id", ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True),
     Column("unit_id", ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+    # The unit's own target; None means the round's target_per_unit.
+    Column("target", Integer, nullable=True),
 )
+
+LATE_POLICIES = ("accept", "refuse")
 
 
 class Round(db.Model):
@@ -34,6 +38,13 @@ class Round(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reports_generated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Raised by every change to the round's stored answers (conflict replaced, response
+    # excluded...), so report fingerprints change with the data they rest on.
+    data_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Responses completed after closing: "accept" (stored, marked late) or "refuse".
+    late_policy: Mapped[str] = mapped_column(String(16), default="accept", server_default="accept")
+    recurring_plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recurring_plans.id", ondelete="SET NULL"), index=True)
 
     form_version: Mapped[FormVersion] = relationship()
     units: Mapped[list[Unit]] = relationship(secondary=round_units, order_by=Unit.path)
@@ -48,3 +59,22 @@ class Round(db.Model):
         if now < self.opens_at:
             return "planned"
         return "open"
+
+
+class RecurringPlan(db.Model):
+    """"Twice a year, 1–31 May and 1–30 November": rounds made ahead of time from the
+    previous round's settings (units, targets, latest published version of the form)."""
+
+    __tablename__ = "recurring_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    form_id: Mapped[int] = mapped_column(ForeignKey("forms.id"), index=True)
+    # [{"open_month": 5, "open_day": 1, "close_month": 5, "close_day": 31}, ...]
+    windows: Mapped[list] = mapped_column(JSONType)
+    # The round whose units and targets the next round copies (then the latest made).
+    template_round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rounds.id", ondelete="SET NULL", use_alter=True))
+    lead_days: Mapped[int] = mapped_column(default=30)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -34,10 +34,14 @@ class Response(db.Model):
     reasons: Mapped[list] = mapped_column(JSONType, default=list)
     is_late: Mapped[bool] = mapped_column(default=False)
     client: Mapped[dict] = mapped_column(JSONType, default=dict)
+    # Excluded from reports and exports by an admin (a test, a fake), with a reason; undoable.
+    excluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    excluded_reason: Mapped[str | None] = mapped_column(String(500))
+    excluded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     round: Mapped[Round] = relationship()
     unit: Mapped[Unit] = relationship()
-    volunteer: Mapped[User] = relationship()
+    volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id])
 
 
 class ResponseConflict(db.Model):

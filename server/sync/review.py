@@ -1,32 +1,31 @@
-"""Admins review conflicts: a second, different upload under a UUID already stored.
-
-The first upload stands until an admin decides; choosing the second replaces the stored
-answers (validated again against the form version) and both versions stay in the audit log.
-"""
+"""Admins review conflicts over the API: a second, different upload under a UUID already
+stored (the decisions themselves are in server/sync/conflicts.py)."""
 
 import marshmallow as ma
 from flask import g
 from flask.views import MethodView
-from sqlalchemy import select
 
 from server.api_blueprint import Blueprint
-from server.audit.services import record
+from server.api_fields import BoundedInteger
 from server.auth.api_auth import api_login_required
-from server.db_types import utcnow
-from server.errors import ApiError
-from server.extensions import db
-from server.forms.models import FormVersion
-from server.forms.validation import validate_response
-from server.sync.models import Response, ResponseConflict
+from server.errors import ErrorSchema
+from server.sync.conflicts import RESOLUTIONS, conflict_page, resolve_conflict
+from server.sync.models import ResponseConflict
 
 blp = Blueprint("conflict_review", __name__, url_prefix="/api/v1/conflicts",
                 description="Xem xét phiếu trùng mã / reviewing conflicting uploads (admin)")
 
-RESOLUTIONS = ("kept_stored", "used_submitted")
+PER_PAGE_DEFAULT = 20
+PER_PAGE_MAX = 100
+PAGE_MAX = 1_000_000  # far beyond any list; keeps the offset a small number
 
 
 class ConflictQuerySchema(ma.Schema):
     resolved = ma.fields.Boolean(load_default=False)
+    page = BoundedInteger(minimum=1, maximum=PAGE_MAX, load_default=1,
+                          metadata={"description": "Page number, from 1."})
+    per_page = BoundedInteger(minimum=1, maximum=PER_PAGE_MAX, load_default=PER_PAGE_DEFAULT,
+                              metadata={"description": "Conflicts per page."})
 
 
 class ConflictSchema(ma.Schema):
@@ -42,6 +41,13 @@ class ConflictSchema(ma.Schema):
     stored_answers = ma.fields.Dict(allow_none=True)
 
 
+class ConflictPageSchema(ma.Schema):
+    conflicts = ma.fields.List(ma.fields.Nested(ConflictSchema))
+    total = ma.fields.Integer(metadata={"description": "Conflicts matching, on every page."})
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+
+
 class ResolveSchema(ma.Schema):
     resolution = ma.fields.String(required=True, validate=ma.validate.OneOf(RESOLUTIONS))
 
@@ -54,44 +60,18 @@ def _view(conflict: ResponseConflict, stored_answers: dict | None) -> dict:
             "submitted": conflict.payload, "stored_answers": stored_answers}
 
 
-def _conflict_or_404(conflict_id: int) -> ResponseConflict:
-    conflict = db.session.get(ResponseConflict, conflict_id)
-    if conflict is None:
-        raise ApiError(404, "not_found", "Không tìm thấy phiếu trùng mã.", {"message_en": "No such conflict."})
-    return conflict
-
-
-def _use_submitted(conflict: ResponseConflict, response: Response) -> None:
-    version = db.session.get(FormVersion, response.form_version_id)
-    result = validate_response(version.definition, conflict.answers, content_hash=version.content_hash)
-    if result.errors:
-        raise ApiError(400, "submitted_version_invalid",
-                       "Bản gửi sau không hợp lệ với mẫu phiếu; giữ bản đã lưu.",
-                       {"message_en": "The later upload does not pass the form's checks; keep the stored one.",
-                        "errors": result.errors})
-    record(g.current_user.id, "response.replaced", "response", response.uuid,
-           {"previous_hash": response.content_hash, "previous_answers": response.answers,
-            "conflict_id": conflict.id})
-    response.answers = result.answers
-    response.skipped = list(result.skipped)
-    response.content_hash = conflict.content_hash
-
-
 @blp.route("")
 class Conflicts(MethodView):
     @api_login_required(roles=("admin",))
     @blp.arguments(ConflictQuerySchema, location="query")
-    @blp.response(200, ConflictSchema(many=True))
+    @blp.response(200, ConflictPageSchema)
+    @blp.alt_response(400, schema=ErrorSchema, description="A page or page size out of range")
     def get(self, query):
-        """Conflicting uploads, open ones by default (`?resolved=true` for decided ones)."""
-        statement = (select(ResponseConflict, Response.answers)
-                     .outerjoin(Response, Response.uuid == ResponseConflict.uuid)
-                     .order_by(ResponseConflict.received_at))
-        if query["resolved"]:
-            statement = statement.where(ResponseConflict.resolved_at.is_not(None))
-        else:
-            statement = statement.where(ResponseConflict.resolved_at.is_(None))
-        return [_view(conflict, stored) for conflict, stored in db.session.execute(statement)]
+        """Conflicting uploads, oldest first, a page at a time: open ones by default
+        (`?resolved=true` for decided ones), with the total count."""
+        rows, total = conflict_page(query["resolved"], query["page"], query["per_page"])
+        return {"conflicts": [_view(conflict, stored) for conflict, stored in rows],
+                "total": total, "page": query["page"], "per_page": query["per_page"]}
 
 
 @blp.route("/<int:conflict_id>/resolve")
@@ -99,19 +79,12 @@ class ResolveConflict(MethodView):
     @api_login_required(roles=("admin",))
     @blp.arguments(ResolveSchema)
     @blp.response(200, ConflictSchema)
+    @blp.alt_response(400, schema=ErrorSchema, description="The later upload fails the form's checks")
+    @blp.alt_response(404, schema=ErrorSchema, description="No such conflict")
+    @blp.alt_response(409, schema=ErrorSchema,
+                      description="Already resolved, or the stored response cannot be replaced")
     def post(self, body, conflict_id):
-        """Decide a conflict: keep the stored response, or replace it with the later upload."""
-        conflict = _conflict_or_404(conflict_id)
-        if conflict.resolved_at is not None:
-            raise ApiError(409, "already_resolved", "Phiếu trùng mã này đã được xử lý.",
-                           {"message_en": "This conflict was already resolved."})
-        response = db.session.scalar(select(Response).where(Response.uuid == conflict.uuid))
-        if body["resolution"] == "used_submitted":
-            _use_submitted(conflict, response)
-        conflict.resolution = body["resolution"]
-        conflict.resolved_at = utcnow()
-        conflict.resolved_by_id = g.current_user.id
-        record(g.current_user.id, "conflict.resolved", "response_conflict", conflict.id,
-               {"resolution": body["resolution"], "uuid": conflict.uuid})
-        db.session.commit()
-        return _view(conflict, response.answers)
+        """Decide a conflict: keep the stored response, or replace it with the later upload
+        as a whole (unit, times, answers), validated again as on receipt."""
+        conflict, response = resolve_conflict(conflict_id, body["resolution"], g.current_user)
+        return _view(conflict, response.answers if response is not None else None)

@@ -4,7 +4,6 @@ from functools import wraps
 
 from flask import g
 from flask.views import MethodView
-from sqlalchemy.exc import OperationalError
 
 from server.api_blueprint import Blueprint
 from server.auth.api_auth import api_login_required
@@ -55,7 +54,6 @@ class Assignments(MethodView):
         """The open and upcoming rounds the volunteer may collect in, each with only their
         units. Send the last ETag in If-None-Match: 304 when nothing changed."""
         rounds = assignments_for(g.current_user)
-        db.session.commit()  # the token's last-used time
         etag = etag_of(rounds)
         unchanged = not_modified(etag, ASSIGNMENTS_CACHE)
         if unchanged is not None:
@@ -77,7 +75,6 @@ class FormVersionResource(MethodView):
         if version is None or version.status == "draft":
             raise ApiError(404, "not_found", "Không tìm thấy mẫu phiếu.",
                            {"message_en": "Form version not found."})
-        db.session.commit()
         unchanged = not_modified(version.content_hash, FORM_VERSION_CACHE)
         if unchanged is not None:
             return unchanged
@@ -101,17 +98,10 @@ class Submissions(MethodView):
         """Upload a batch of responses (gzip accepted). One result per submission, in order:
         created, duplicate (already stored, same content), conflict (stored with different
         content: the first stands, this one is kept for review) or rejected (not stored,
-        with errors). Sending the same batch again is safe."""
-        try:
-            results = ingest_batch(g.current_user, batch["submissions"])
-            db.session.commit()
-        except OperationalError:
-            db.session.rollback()
-            raise ApiError(503, "database_busy",
-                           "Máy chủ đang bận, chưa lưu phiếu nào. Vui lòng gửi lại sau.",
-                           {"message_en": "The server is busy and stored nothing. Please send again later."},
-                           headers={"Retry-After": "30"}) from None
-        return {"results": results}
+        with errors). Sending the same batch again is safe. No item can fail the batch:
+        one that cannot be stored is rejected on its own, with its reasons."""
+        # A lock error propagates: the request rolls back (nothing stored) and answers 503.
+        return {"results": ingest_batch(g.current_user, batch["submissions"])}
 
 
 @blp.route("/me/submissions")
@@ -123,6 +113,4 @@ class HeldSubmissions(MethodView):
     def get(self, query: dict):
         """What the server holds from this volunteer (UUIDs and status), optionally for one
         round, so a phone that lost its queue state can reconcile."""
-        held = held_submissions(g.current_user, query["round_id"])
-        db.session.commit()
-        return {"submissions": held}
+        return {"submissions": held_submissions(g.current_user, query["round_id"])}

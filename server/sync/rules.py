@@ -50,6 +50,12 @@ def _local(moment):
     return moment.astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"]))
 
 
+def phone_today(completed_at) -> str:
+    """The date form logic takes as today() for a response: the day it was completed, in
+    local time. Every validation of a response (on receipt, on review) uses it."""
+    return _local(completed_at).date().isoformat()
+
+
 def _shown(moment) -> str:
     return _local(moment).strftime("%H:%M %d/%m/%Y")
 
@@ -86,8 +92,8 @@ def check_submission(submission: Submission, context) -> Check:
     if errors:
         return Check(errors)
     version = context.form_versions[round_.form_version_id]
-    today = _local(submission.completed_at).date().isoformat()
-    validated = validate_response(version.definition, submission.answers, today,
+    validated = validate_response(version.definition, submission.answers,
+                                  phone_today(submission.completed_at),
                                   content_hash=version.content_hash)
     if validated.errors:
         return Check(validated.errors)

@@ -6,6 +6,7 @@ from datetime import UTC
 import marshmallow as ma
 from flask import current_app
 
+from server.api_fields import ID_MAX, ID_RANGE, BoundedInteger, Id
 from server.errors import ApiError
 from server.rounds.schemas import RoundBaseSchema
 
@@ -35,9 +36,11 @@ class SubmissionSchema(ma.Schema):
     # Kept as text: results echo the UUID as sent; it is stored in canonical form.
     uuid = ma.fields.String(required=True, validate=_is_uuid, metadata={
         "format": "uuid", "description": "Made on the phone; the identity of the response."})
-    round_id = ma.fields.Integer(required=True, strict=True)
-    form_version_id = ma.fields.Integer(required=True, strict=True)
-    unit_id = ma.fields.Integer(required=True, strict=True)
+    # Ids out of range are refused per item (server/sync/intake.py), not here: a schema error
+    # would refuse the whole batch. The document still states the range.
+    round_id = ma.fields.Integer(required=True, strict=True, metadata=ID_RANGE)
+    form_version_id = ma.fields.Integer(required=True, strict=True, metadata=ID_RANGE)
+    unit_id = ma.fields.Integer(required=True, strict=True, metadata=ID_RANGE)
     started_at = ma.fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
     completed_at = ma.fields.AwareDateTime(required=True, default_timezone=UTC)
     # No per-key field: JSON keys are strings already, and checking each costs ~30 calls a response.
@@ -81,14 +84,14 @@ class SubmissionResultsSchema(ma.Schema):
 
 
 class AssignedUnitSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Id()
     name = ma.fields.String()
     kind = ma.fields.String()
     parent_name = ma.fields.String(allow_none=True)
 
 
 class AssignedRoundSchema(RoundBaseSchema):
-    form_version_id = ma.fields.Integer()
+    form_version_id = Id()
     status = ma.fields.String(metadata={"enum": ["open", "planned"]})
     units = ma.fields.List(ma.fields.Nested(AssignedUnitSchema))
 
@@ -98,22 +101,22 @@ class AssignmentsSchema(ma.Schema):
 
 
 class PublishedFormVersionSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Id()
     form_name = ma.fields.Function(lambda version: version.form.name)
-    version = ma.fields.Integer()
+    version = BoundedInteger(minimum=1, maximum=ID_MAX)
     content_hash = ma.fields.String()
     published_at = ma.fields.AwareDateTime(allow_none=True)
     definition = ma.fields.Dict(metadata={"description": "The form definition (docs/CONTRACTS.md)."})
 
 
 class HeldSubmissionsQuerySchema(ma.Schema):
-    round_id = ma.fields.Integer(load_default=None)
+    round_id = Id(load_default=None)
 
 
 class HeldSubmissionSchema(ma.Schema):
     uuid = ma.fields.String()
-    round_id = ma.fields.Integer()
-    unit_id = ma.fields.Integer()
+    round_id = Id()
+    unit_id = Id()
     status = ma.fields.String(metadata={"description": "accepted, flagged or rejected (by review)"})
     is_late = ma.fields.Boolean()
     content_hash = ma.fields.String()

@@ -5,15 +5,24 @@ units), one for the form versions, one bulk insert of the new responses, one of 
 rows. The unique constraint on the UUID, not a check-then-insert, decides between two
 uploads racing: if the bulk insert hits it, the batch falls back to one savepoint per
 response and answers duplicate or conflict for those another upload stored first.
-Services flush; the request commits.
+
+Every item is first admitted at the edge (intake.admit): what could break the batch further
+in rejects that item alone. A conflict (different content under a stored UUID) is kept for
+review only when the item passes every check a new response would, may replace the stored
+one (same round, a unit the volunteer collects in), and the volunteer has fewer than
+MAX_OPEN_CONFLICTS conflicts waiting: review must never be a way around scope, nor a way to
+flood the admins. Services flush; the request commits.
 """
 
+import uuid as uuid_lib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from flask import current_app
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from server.api_fields import ID_MAX, ID_MIN
 from server.audit.models import AuditEntry
 from server.audit.services import entry_rows
 from server.db_types import utcnow
@@ -22,20 +31,41 @@ from server.forms.models import FormVersion
 from server.people.models import User
 from server.sync.assignments import assigned_units, collectible_units, rounds_concerning
 from server.sync.content import Submission, prepare
+from server.sync.intake import admit
 from server.sync.models import Response, ResponseConflict
 from server.sync.rules import check_submission
+
+# Open (unreviewed) conflicts one volunteer may have; config MAX_OPEN_CONFLICTS_PER_VOLUNTEER.
+MAX_OPEN_CONFLICTS = 50
+
+
+@dataclass(slots=True, frozen=True)
+class Stored:
+    """What a stored response is, as far as a later upload under its UUID needs to know."""
+
+    content_hash: str
+    round_id: int
+    unit_id: int
 
 
 @dataclass(slots=True)
 class Outcome:
-    submission: Submission
+    uuid: str  # canonical
+    sent_uuid: str  # as the phone wrote it: what its result echoes
+    submission: Submission | None  # None when refused at the edge
     status: str  # created, duplicate, conflict, rejected
     errors: list = field(default_factory=list)
     late: bool = False
     row: dict | None = None  # the Response row to insert, while created
+    stored: Stored | None = None  # what a conflict differs from
+    new_conflict: bool = False  # a conflict not already kept: a row to insert
+    audit_ids: dict = field(default_factory=dict)  # round_id, unit_id, content_hash
+
+    def reject(self, error: dict) -> None:
+        self.status, self.errors, self.row, self.new_conflict = "rejected", [error], None, False
 
     def as_result(self) -> dict:
-        result = {"uuid": self.submission.sent_uuid, "status": self.status}
+        result = {"uuid": self.sent_uuid, "status": self.status}
         if self.status == "rejected":
             result["errors"] = self.errors
         if self.status == "created" and self.late:
@@ -65,11 +95,17 @@ def _load_context(volunteer: User, submissions: list[Submission], now: datetime)
     return BatchContext(volunteer, now, rounds, versions, collectible)
 
 
-def _stored_hashes(uuids: set[str]) -> dict[str, str]:
+def _stored_responses(uuids: set[str]) -> dict[str, Stored]:
     if not uuids:
         return {}
-    return dict(db.session.execute(
-        select(Response.uuid, Response.content_hash).where(Response.uuid.in_(uuids))).all())
+    rows = db.session.execute(select(Response.uuid, Response.content_hash, Response.round_id,
+                                     Response.unit_id).where(Response.uuid.in_(uuids)))
+    return {uuid: Stored(content_hash, round_id, unit_id)
+            for uuid, content_hash, round_id, unit_id in rows}
+
+
+def _stored_as(submission: Submission) -> Stored:
+    return Stored(submission.content_hash, submission.round_id, submission.unit_id)
 
 
 def _response_row(submission: Submission, context: BatchContext, validated, late: bool) -> dict:
@@ -82,21 +118,40 @@ def _response_row(submission: Submission, context: BatchContext, validated, late
             "is_late": late, "client": submission.client}
 
 
-def _decide(submission: Submission, known_hash: str | None, context: BatchContext) -> Outcome:
-    if known_hash is not None:
-        status = "duplicate" if known_hash == submission.content_hash else "conflict"
-        return Outcome(submission, status)
+def _in_id_range(value) -> int | None:
+    return value if ID_MIN <= value <= ID_MAX else None
+
+
+def _refused(item: dict, errors: list) -> Outcome:
+    """An item the edge refused: answered with its reasons, audited by its ids in range."""
+    return Outcome(str(uuid_lib.UUID(item["uuid"])), item["uuid"], None, "rejected", errors,
+                   audit_ids={"round_id": _in_id_range(item["round_id"]),
+                              "unit_id": _in_id_range(item["unit_id"]), "content_hash": None})
+
+
+def _decide(submission: Submission, known: Stored | None, context: BatchContext) -> Outcome:
+    outcome = Outcome(submission.uuid, submission.sent_uuid, submission, "rejected",
+                      audit_ids={"round_id": submission.round_id, "unit_id": submission.unit_id,
+                                 "content_hash": submission.content_hash})
+    if known is not None and known.content_hash == submission.content_hash:
+        outcome.status = "duplicate"  # a resend of what is stored: acknowledged whatever changed since
+        return outcome
+    # A conflict is held to every check a new response must pass.
     check = check_submission(submission, context)
     if check.errors:
-        return Outcome(submission, "rejected", errors=check.errors)
-    return Outcome(submission, "created", late=check.late,
-                   row=_response_row(submission, context, check.validated, check.late))
+        outcome.errors = check.errors
+    elif known is not None:
+        outcome.status, outcome.stored = "conflict", known
+    else:
+        outcome.status, outcome.late = "created", check.late
+        outcome.row = _response_row(submission, context, check.validated, check.late)
+    return outcome
 
 
 def _insert_created(outcomes: list[Outcome]) -> None:
     """Insert the new responses in bulk; when another upload stored one of them first
     (the unique constraint says so), go one by one and answer as a resend would be."""
-    created = sorted((o for o in outcomes if o.status == "created"), key=lambda o: o.submission.uuid)
+    created = sorted((o for o in outcomes if o.status == "created"), key=lambda o: o.uuid)
     if not created:
         return
     try:
@@ -112,56 +167,106 @@ def _insert_created(outcomes: list[Outcome]) -> None:
                 db.session.execute(insert(Response), [outcome.row])
         except IntegrityError:
             lost.append(outcome)
-    stored = _stored_hashes({o.submission.uuid for o in lost})
+    stored = _stored_responses({o.uuid for o in lost})
     for outcome in lost:
-        known = stored.get(outcome.submission.uuid)
+        known = stored.get(outcome.uuid)
         if known is None:  # not a lost race: something else refused it (a round deleted?)
-            outcome.status, outcome.errors = "rejected", [_not_stored_error()]
+            outcome.reject(_error("not_stored"))
+        elif known.content_hash == outcome.submission.content_hash:
+            outcome.status, outcome.row = "duplicate", None
         else:
-            outcome.status = "duplicate" if known == outcome.submission.content_hash else "conflict"
-        outcome.row = None
+            outcome.status, outcome.row, outcome.stored = "conflict", None, known
 
 
-def _not_stored_error() -> dict:
-    return {"question": None, "code": "not_stored",
-            "message": {"vi": "Máy chủ chưa lưu được phiếu này. Vui lòng gửi lại sau.",
-                        "en": "The server could not store this response. Please send it again later."}}
+MESSAGES = {
+    "not_stored": ("Máy chủ chưa lưu được phiếu này. Vui lòng gửi lại sau.",
+                   "The server could not store this response. Please send it again later."),
+    "uuid_in_use": ("Mã phiếu này đã thuộc về một phiếu khác mà bạn không được thay thế "
+                    "(ở đợt khảo sát hoặc đơn vị ngoài phân công của bạn). Phiếu chưa được lưu.",
+                    "This response's UUID already belongs to a response you may not replace "
+                    "(in a round or unit outside your assignment). It was not stored."),
+    "too_many_conflicts": ("Bạn đã có {limit} phiếu trùng mã đang chờ quản trị viên xem xét; "
+                           "phiếu này chưa được lưu. Hãy liên hệ quản trị viên.",
+                           "You already have {limit} conflicting uploads waiting for an "
+                           "administrator's review; this one was not stored. Contact an "
+                           "administrator."),
+}
+
+
+def _error(code: str, **params) -> dict:
+    vi, en = MESSAGES[code]
+    return {"question": None, "code": code,
+            "message": {"vi": vi.format(**params), "en": en.format(**params)}}
+
+
+def _may_replace(submission: Submission, stored: Stored, context: BatchContext) -> bool:
+    """Whether an admin could let this upload replace the stored response: the same round,
+    and the stored response's unit is one this volunteer collects in (the upload's own unit
+    passed the scope check already)."""
+    return (stored.round_id == submission.round_id
+            and stored.unit_id in context.collectible.get(submission.round_id, ()))
+
+
+def max_open_conflicts() -> int:
+    return int(current_app.config.get("MAX_OPEN_CONFLICTS_PER_VOLUNTEER", MAX_OPEN_CONFLICTS))
+
+
+def _open_conflicts(volunteer: User, uuids: set[str]) -> tuple[int, set[tuple[str, str]]]:
+    """How many conflicts the volunteer has waiting, and which (uuid, hash) of these UUIDs
+    are waiting already (from anyone). The volunteer's row is locked first (PostgreSQL; on
+    SQLite writers are serialised anyway), so two batches cannot both pass the limit."""
+    db.session.execute(select(User.id).where(User.id == volunteer.id).with_for_update())
+    waiting = db.session.scalar(select(func.count(ResponseConflict.id)).where(
+        ResponseConflict.volunteer_id == volunteer.id, ResponseConflict.resolved_at.is_(None)))
+    kept = {(uuid, content_hash) for uuid, content_hash in db.session.execute(
+        select(ResponseConflict.uuid, ResponseConflict.content_hash).where(
+            ResponseConflict.uuid.in_(uuids), ResponseConflict.resolved_at.is_(None)))}
+    return waiting, kept
+
+
+def _settle_conflicts(outcomes: list[Outcome], context: BatchContext) -> None:
+    candidates = [o for o in outcomes if o.status == "conflict"]
+    for outcome in candidates:
+        if not _may_replace(outcome.submission, outcome.stored, context):
+            outcome.reject(_error("uuid_in_use"))
+    candidates = [o for o in candidates if o.status == "conflict"]
+    if not candidates:
+        return
+    limit = max_open_conflicts()
+    waiting, kept = _open_conflicts(context.volunteer, {o.uuid for o in candidates})
+    for outcome in candidates:
+        key = (outcome.uuid, outcome.submission.content_hash)
+        if key in kept:
+            continue  # the same upload waits for review already: nothing new to keep
+        if waiting >= limit:
+            outcome.reject(_error("too_many_conflicts", limit=limit))
+            continue
+        kept.add(key)
+        waiting += 1
+        outcome.new_conflict = True
 
 
 def _insert_conflicts(outcomes: list[Outcome], context: BatchContext) -> None:
-    rows = []
-    for outcome in outcomes:
-        if outcome.status != "conflict":
-            continue
-        s = outcome.submission
-        rows.append({"uuid": s.uuid, "volunteer_id": context.volunteer.id,
-                     "round_id": s.round_id if s.round_id in context.rounds else None,
-                     "form_version_id": s.form_version_id if s.form_version_id in context.form_versions else None,
-                     "unit_id": s.unit_id if _unit_known(s, context) else None,
-                     "answers": s.answers, "content_hash": s.content_hash,
-                     "payload": s.payload(), "received_at": context.now})
+    rows = [{"uuid": s.uuid, "volunteer_id": context.volunteer.id, "round_id": s.round_id,
+             "form_version_id": s.form_version_id, "unit_id": s.unit_id, "answers": s.answers,
+             "content_hash": s.content_hash, "payload": s.payload(), "received_at": context.now}
+            for s in (o.submission for o in outcomes if o.new_conflict)]
     if rows:
         db.session.execute(insert(ResponseConflict), rows)
-
-
-def _unit_known(submission: Submission, context: BatchContext) -> bool:
-    round_ = context.rounds.get(submission.round_id)
-    return round_ is not None and submission.unit_id in context.collectible.get(round_.id, ())
 
 
 def _insert_audit(outcomes: list[Outcome], context: BatchContext) -> None:
     by_action: dict[str, list[tuple]] = {"submission.created": [], "submission.conflict": [],
                                          "submission.rejected": []}
     for outcome in outcomes:
-        s = outcome.submission
-        details = {"round_id": s.round_id, "unit_id": s.unit_id, "content_hash": s.content_hash}
+        details = outcome.audit_ids
         if outcome.status == "created":
-            by_action["submission.created"].append((s.uuid, {**details, "late": outcome.late}))
-        elif outcome.status == "conflict":
-            by_action["submission.conflict"].append((s.uuid, details))
+            by_action["submission.created"].append((outcome.uuid, {**details, "late": outcome.late}))
+        elif outcome.new_conflict:
+            by_action["submission.conflict"].append((outcome.uuid, details))
         elif outcome.status == "rejected":
             codes = sorted({error["code"] for error in outcome.errors})
-            by_action["submission.rejected"].append((s.uuid, {**details, "codes": codes}))
+            by_action["submission.rejected"].append((outcome.uuid, {**details, "codes": codes}))
     rows = [row for action, items in by_action.items() if items
             for row in entry_rows(context.volunteer.id, action, "response", items)]
     if rows:
@@ -171,17 +276,26 @@ def _insert_audit(outcomes: list[Outcome], context: BatchContext) -> None:
 def ingest_batch(volunteer: User, items: list[dict], now: datetime | None = None) -> list[dict]:
     """Store a batch of loaded SubmissionSchema items; one result per item, in order."""
     now = now or utcnow()
-    submissions = [prepare(item) for item in items]
-    stored = _stored_hashes({s.uuid for s in submissions})
+    admitted: list[Submission | Outcome] = []
+    for item in items:
+        admission = admit(item)
+        admitted.append(prepare(admission.item) if admission.item is not None
+                        else _refused(item, admission.errors))
+    submissions = [s for s in admitted if isinstance(s, Submission)]
+    stored = _stored_responses({s.uuid for s in submissions})
     context = _load_context(volunteer, submissions, now)
     outcomes = []
-    for submission in submissions:
-        outcome = _decide(submission, stored.get(submission.uuid), context)
+    for entry in admitted:
+        if isinstance(entry, Outcome):
+            outcomes.append(entry)
+            continue
+        outcome = _decide(entry, stored.get(entry.uuid), context)
         if outcome.status == "created":
             # the same UUID again later in this batch compares with this one
-            stored[submission.uuid] = submission.content_hash
+            stored[entry.uuid] = _stored_as(entry)
         outcomes.append(outcome)
     _insert_created(outcomes)
+    _settle_conflicts(outcomes, context)
     _insert_conflicts(outcomes, context)
     _insert_audit(outcomes, context)
     return [outcome.as_result() for outcome in outcomes]

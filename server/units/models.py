@@ -1,4 +1,5 @@
 from sqlalchemy import ForeignKey, String
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
@@ -31,6 +32,8 @@ class Unit(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     # Materialised path of ids ("/1/5/23/"): all descendants in one LIKE query.
     path: Mapped[str] = mapped_column(String(512), index=True, default="")
+    # Deactivated units stay (their responses and reports do) but get no new rounds.
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Unit"]] = relationship(back_populates="parent", order_by="Unit.name")

@@ -3,14 +3,13 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from server.api_blueprint import Blueprint
-from server.audit.services import record
 from server.auth.access import visible_unit_ids
 from server.auth.api_auth import api_login_required
 from server.errors import ApiError
 from server.extensions import db
 from server.units.models import Unit
 from server.units.schemas import UnitCreateSchema, UnitQuerySchema, UnitSchema
-from server.units.services import create_unit
+from server.units.services import UnitRuleError, add_unit
 
 blp = Blueprint("units", __name__, url_prefix="/api/v1/units", description="Đơn vị / units")
 
@@ -40,10 +39,9 @@ class Units(MethodView):
             if parent is None:
                 raise ApiError(400, "unknown_parent", "Không tìm thấy đơn vị cấp trên.",
                                {"message_en": "The parent unit does not exist."})
-        if body["code"] and db.session.scalar(select(Unit.id).where(Unit.code == body["code"])):
-            raise ApiError(409, "duplicate_code", "Mã đơn vị đã tồn tại.",
-                           {"message_en": "A unit with this code exists."})
-        unit = create_unit(body["name"], body["kind"], parent=parent, code=body["code"])
-        record(g.current_user.id, "unit.created", "unit", unit.id, {"name": unit.name})
-        db.session.commit()
-        return unit
+        try:
+            return add_unit(g.current_user.id, body["name"], body["kind"], parent=parent,
+                            code=body["code"])
+        except UnitRuleError as error:
+            raise ApiError(error.status, error.code, error.message_vi,
+                           {"message_en": error.message_en}) from None

@@ -10,6 +10,8 @@ from datetime import timedelta
 
 import pytest
 
+from server.auth.web import SESSION_KEY
+from server.auth.web_sessions import start_session
 from server.db_types import utcnow
 from tests.conftest import auth_header
 
@@ -147,7 +149,7 @@ def test_every_web_page_answers_each_role_as_expected(app, client, factory, worl
             with client.session_transaction() as session:
                 session.clear()
                 if role != "anonymous":
-                    session["user_id"] = world.users[role].id
+                    session[SESSION_KEY] = start_session(world.users[role])
             status = client.get(path).status_code
             if status != expected[role]:
                 failures.append(f"GET {path} as {role}: {status}, expected {expected[role]}")

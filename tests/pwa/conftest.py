@@ -53,6 +53,8 @@ def fresh_site(site):
     site.clear_responses()
     site.switch.down = False
     site.switch.drop_submission_replies = 0
+    site.switch.poison_uuids = set()
+    site.switch.poisoned_batches = []
     return site
 
 

@@ -1,6 +1,8 @@
 """The server the browser tests talk to: the real app on a temporary SQLite file, seeded,
 served by werkzeug in a thread, behind a switch that can cut the network."""
 
+import gzip
+import io
 import json
 import shutil
 import socket
@@ -32,13 +34,16 @@ def missing_server_parts() -> str:
 
 class NetworkSwitch:
     """WSGI middleware: `down` drops every connection; `drop_submission_replies` lets the
-    app store a batch of submissions and then drops the connection instead of answering."""
+    app store a batch of submissions and then drops the connection instead of answering;
+    a batch holding one of `poison_uuids` gets a 500, as a server that breaks on an item."""
 
     def __init__(self, app):
         self.app = app
         self.down = False
         self.drop_submission_replies = 0
         self.submission_posts = 0
+        self.poison_uuids: set[str] = set()
+        self.poisoned_batches: list[list[str]] = []
 
     def __call__(self, environ, start_response):
         if self.down:
@@ -46,6 +51,11 @@ class NetworkSwitch:
         is_submission = environ["REQUEST_METHOD"] == "POST" and environ["PATH_INFO"] == "/api/v1/submissions"
         if is_submission:
             self.submission_posts += 1
+        if is_submission and self.poison_uuids:
+            uuids = self._batch_uuids(environ)
+            if self.poison_uuids & set(uuids):
+                self.poisoned_batches.append(uuids)
+                return self._server_error(start_response)
         if is_submission and self.drop_submission_replies > 0:
             self.drop_submission_replies -= 1
             body = self.app(environ, lambda *args, **kwargs: None)
@@ -54,6 +64,26 @@ class NetworkSwitch:
                 body.close()
             return self._drop(environ)
         return self.app(environ, start_response)
+
+    @staticmethod
+    def _batch_uuids(environ) -> list[str]:
+        """The UUIDs of a batch; the body is put back for the app to read."""
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = io.BytesIO(raw)
+        try:
+            text = gzip.decompress(raw) if environ.get("HTTP_CONTENT_ENCODING") == "gzip" else raw
+            return [str(item.get("uuid")) for item in json.loads(text)["submissions"]]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return []
+
+    @staticmethod
+    def _server_error(start_response):
+        body = json.dumps({"error": {"code": "internal_error", "message": "Lỗi máy chủ. Vui lòng thử lại sau.",
+                                     "details": None}}).encode()
+        start_response("500 INTERNAL SERVER ERROR", [("Content-Type", "application/json"),
+                                                     ("Content-Length", str(len(body)))])
+        return [body]
 
     @staticmethod
     def _drop(environ):

@@ -17,15 +17,15 @@ def _make_conflict(client, area):
 def test_admin_sees_the_conflict_and_keeps_the_stored_response(client, factory, area, db):
     first, _ = _make_conflict(client, area)
     admin = auth_header(factory.token(factory.user("admin", "admin")))
-    listed = client.get("/api/v1/conflicts", headers=admin).get_json()
+    listed = client.get("/api/v1/conflicts", headers=admin).get_json()["conflicts"]
     assert [c["uuid"] for c in listed] == [first["uuid"]]
     assert listed[0]["stored_answers"] != listed[0]["submitted"]["answers"]
 
     kept = client.post(f"/api/v1/conflicts/{listed[0]['id']}/resolve", headers=admin,
                        json={"resolution": "kept_stored"})
     assert kept.status_code == 200 and kept.get_json()["resolution"] == "kept_stored"
-    assert client.get("/api/v1/conflicts", headers=admin).get_json() == []
-    assert len(client.get("/api/v1/conflicts?resolved=true", headers=admin).get_json()) == 1
+    assert client.get("/api/v1/conflicts", headers=admin).get_json()["conflicts"] == []
+    assert len(client.get("/api/v1/conflicts?resolved=true", headers=admin).get_json()["conflicts"]) == 1
     again = client.post(f"/api/v1/conflicts/{listed[0]['id']}/resolve", headers=admin,
                         json={"resolution": "used_submitted"})
     assert again.status_code == 409
@@ -34,7 +34,7 @@ def test_admin_sees_the_conflict_and_keeps_the_stored_response(client, factory, 
 def test_admin_replaces_the_stored_answers_and_the_old_ones_stay_in_the_audit(client, factory, area, db):
     first, second = _make_conflict(client, area)
     admin = auth_header(factory.token(factory.user("admin", "admin")))
-    conflict_id = client.get("/api/v1/conflicts", headers=admin).get_json()[0]["id"]
+    conflict_id = client.get("/api/v1/conflicts", headers=admin).get_json()["conflicts"][0]["id"]
     stored_before = db.session.scalar(select(Response.answers).where(Response.uuid == first["uuid"]))
     used = client.post(f"/api/v1/conflicts/{conflict_id}/resolve", headers=admin,
                        json={"resolution": "used_submitted"})

@@ -24,7 +24,7 @@ def _race(app, monkeypatch, tokens: list[str], bodies: list[list[dict]]) -> tupl
     lookups = []
     if _db.engine.dialect.name == "postgresql":
         looked = threading.Barrier(len(bodies), timeout=20)
-        original = services._stored_hashes
+        original = services._stored_responses
         calls = iter(range(1_000))
 
         def held_lookup(uuids):
@@ -34,7 +34,7 @@ def _race(app, monkeypatch, tokens: list[str], bodies: list[list[dict]]) -> tupl
                 looked.wait()
             return found
 
-        monkeypatch.setattr(services, "_stored_hashes", held_lookup)
+        monkeypatch.setattr(services, "_stored_responses", held_lookup)
     start = threading.Barrier(len(bodies), timeout=20)
     answers = [None] * len(bodies)
 
@@ -100,24 +100,37 @@ def test_two_batches_racing_with_different_content_under_one_uuid(app, committed
     assert len(kept) == 1 and kept[0].uuid == first["uuid"]
 
 
-def test_a_database_error_mid_batch_leaves_no_half_written_response(client, db, area, monkeypatch):
-    batch = [area.item(answers=valid_answers(seed)) for seed in range(4)]
-    db.session.commit()  # the test's data stays when the request rolls back
+def _post_as_a_real_request(app, token: str, items: list[dict]):
+    """Post from a thread of its own: the request gets its own app context and ends as in
+    production (the test's held context would keep its session open past the request)."""
+    answers = []
+    thread = threading.Thread(target=lambda: answers.append(app.test_client().post(
+        "/api/v1/submissions", json={"submissions": items}, headers=auth_header(token))))
+    thread.start()
+    thread.join(60)
+    return answers[0]
+
+
+def test_a_database_error_mid_batch_leaves_no_half_written_response(app, committed_db, committed_area,
+                                                                    monkeypatch):
+    area = committed_area
+    batch = _prepared(committed_db, area, *[{"answers": valid_answers(seed)} for seed in range(4)])
 
     def failing_audit(outcomes, context):
         # the responses are inserted by now: the failure must take them back with it
-        assert db.session.scalar(select(func.count()).select_from(Response)) == 4
-        raise OperationalError("INSERT INTO audit_entries", {}, Exception("disk I/O error"))
+        assert _db.session.scalar(select(func.count()).select_from(Response)) == 4
+        raise OperationalError("INSERT INTO audit_entries", {}, Exception("database is locked"))
 
     monkeypatch.setattr(services, "_insert_audit", failing_audit)
-    response = submit(client, area, batch)
-    assert response.status_code == 503
-    error = response.get_json()["error"]
-    assert error["code"] == "database_busy" and "gửi lại" in error["message"]
+    response = _post_as_a_real_request(app, area.token, batch)
+    assert response.status_code == 503  # the app-wide answer to a lock error
+    assert response.get_json()["error"]["code"] == "database_busy"
     assert response.headers["Retry-After"]
-    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+    committed_db.session.rollback()
+    assert committed_db.session.scalar(select(func.count()).select_from(Response)) == 0
+    committed_db.session.rollback()  # the test's own transaction holds SQLite's write lock
     monkeypatch.undo()
-    assert statuses(submit(client, area, batch)) == ["created"] * 4
+    assert statuses(_post_as_a_real_request(app, area.token, batch)) == ["created"] * 4
 
 
 def test_a_batch_costs_the_same_few_queries_whatever_its_size(app, client, db, area):

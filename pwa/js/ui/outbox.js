@@ -2,7 +2,9 @@
 import { h, mount, toast, confirmDialog } from './dom.js';
 import { t, pick, formatDateTime } from '../i18n.js';
 import * as storage from '../storage.js';
-import { transition, REJECTED } from '../outbox.js';
+import {
+  transition, REJECTED, SET_ASIDE_CODE, isSetAside, isTriedAlone,
+} from '../outbox.js';
 import { unitName } from './home.js';
 import { exportControls } from './transfer.js';
 
@@ -25,15 +27,25 @@ export async function renderOutbox(container, ctx) {
         h('h2', { id: 'waiting-title' }, t('waiting_title', { n: waiting.length })),
         h('ul', { class: 'records', id: 'outbox-list' }, waiting.map((r) => h('li', { class: 'record', dataset: { uuid: r.uuid, state: r.state } },
           h('span', {}, unitName(ctx.session.unit(r.round_id, r.unit_id)) || t('unknown_unit')),
-          h('span', { class: 'meta' }, t('completed_at', { time: formatDateTime(r.completed_at) })))))) : null,
+          h('span', { class: 'meta' }, t('completed_at', { time: formatDateTime(r.completed_at) })),
+          isTriedAlone(r) ? h('span', { class: 'meta tried-alone' }, t('tried_alone')) : null)))) : null,
       exportControls(ctx)));
 }
 
+/** The server's reason; ours (set aside after server errors) in the current language. */
+function reasonText(error) {
+  return error?.code === SET_ASIDE_CODE ? t('set_aside_reason') : pick(error?.message) || error?.code;
+}
+
 function rejectedItem(record, ctx) {
-  return h('li', { class: 'record rejected', dataset: { uuid: record.uuid, state: record.state } },
+  const setAside = isSetAside(record);
+  return h('li', {
+    class: `record rejected${setAside ? ' set-aside' : ''}`,
+    dataset: { uuid: record.uuid, state: record.state, setAside: String(setAside) },
+  },
     h('p', { class: 'record-title' }, unitName(ctx.session.unit(record.round_id, record.unit_id)) || t('unknown_unit'),
       h('span', { class: 'meta' }, ` · ${formatDateTime(record.completed_at)}`)),
-    h('ul', { class: 'reasons' }, (record.errors ?? []).map((error) => h('li', { class: 'reason' }, pick(error.message) || error.code))),
+    h('ul', { class: 'reasons' }, (record.errors ?? []).map((error) => h('li', { class: 'reason' }, reasonText(error)))),
     h('div', { class: 'actions' },
       h('button', {
         type: 'button', class: 'button secondary',
@@ -49,7 +61,7 @@ function rejectedItem(record, ctx) {
           ctx.syncNow();
           ctx.rerender();
         },
-      }, t('retry')),
+      }, setAside ? t('retry_set_aside') : t('retry')),
       h('button', {
         type: 'button', class: 'button danger',
         onclick: async () => {

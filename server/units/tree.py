@@ -1,0 +1,132 @@
+"""Reading the unit tree for the console: the tree itself (bounded, so a national tree still
+makes a page), search by name or code (accents optional), and the units a unit may be put
+under. One query of plain rows each; the ordering is by name, numbers in numeric order."""
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from server.extensions import db
+from server.units.models import Unit
+from server.units.services import fold
+
+TREE_LIMIT = 3000        # units on one tree page; deeper levels are opened one subtree at a time
+SEARCH_LIMIT = 200
+CHOICES_LIMIT = 3000     # above this, a parent is given by its code instead of a list
+
+
+@dataclass
+class TreeNode:
+    id: int
+    code: str
+    name: str
+    kind: str
+    is_active: bool
+    path: str
+    parent_id: int | None
+    children: list["TreeNode"] = field(default_factory=list)
+    hidden: int = 0      # units below this one left off the page
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+
+def natural_key(name: str) -> list:
+    """'Tổ 2' before 'Tổ 10'; accents and case do not decide the order."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", fold(name))]
+
+
+def _nodes(root: Unit | None = None) -> list[TreeNode]:
+    query = select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.is_active, Unit.path,
+                   Unit.parent_id)
+    if root is not None:
+        query = query.where(Unit.path.startswith(root.path, autoescape=True))
+    return [TreeNode(*row) for row in db.session.execute(query)]
+
+
+def _link(nodes: list[TreeNode]) -> list[TreeNode]:
+    """The top nodes, each with its children in name order."""
+    by_id = {node.id: node for node in nodes}
+    tops = []
+    for node in nodes:
+        parent = by_id.get(node.parent_id)
+        (parent.children if parent is not None else tops).append(node)
+    for node in nodes:
+        node.children.sort(key=lambda child: natural_key(child.name))
+    tops.sort(key=lambda child: natural_key(child.name))
+    return tops
+
+
+def walk(tops: list[TreeNode]):
+    """Depth first, in name order."""
+    for node in tops:
+        yield node
+        yield from walk(node.children)
+
+
+@dataclass(frozen=True)
+class Tree:
+    tops: list[TreeNode]
+    total: int
+    shown: int
+
+
+def build_tree(root: Unit | None = None, limit: int = TREE_LIMIT) -> Tree:
+    """The tree (or a subtree), as deep as fits in `limit` units: the nodes of the last level
+    shown say how many units lie below them."""
+    nodes = _nodes(root)
+    per_depth: dict[int, int] = {}
+    for node in nodes:
+        per_depth[node.depth] = per_depth.get(node.depth, 0) + 1
+    levels = sorted(per_depth)
+    deepest, shown = (levels[0] if levels else 0), 0
+    for depth in levels:
+        if shown + per_depth[depth] > limit and depth > levels[0] + 1:
+            break
+        deepest, shown = depth, shown + per_depth[depth]
+    kept = [node for node in nodes if node.depth <= deepest]
+    by_id = {node.id: node for node in kept}
+    for node in nodes:
+        if node.depth > deepest:
+            edge_id = int(node.path.strip("/").split("/")[deepest - 1])
+            if edge_id in by_id:
+                by_id[edge_id].hidden += 1
+    return Tree(_link(kept), len(nodes), len(kept))
+
+
+@dataclass(frozen=True)
+class Found:
+    node: TreeNode
+    trail: list[str]     # the names of the units above it, from the top
+
+
+def search_units(query: str, limit: int = SEARCH_LIMIT) -> list[Found]:
+    """Units whose name or code holds the query, accents and case ignored; an exact code
+    first."""
+    wanted = fold(query or "")
+    if not wanted:
+        return []
+    nodes = _nodes()
+    names = {node.id: node.name for node in nodes}
+    matches = [node for node in nodes if wanted in fold(node.name) or wanted in node.code]
+    matches.sort(key=lambda node: (node.code != wanted, natural_key(node.name)))
+    return [Found(node, [names[int(part)] for part in node.path.strip("/").split("/")[:-1]
+                         if int(part) in names])
+            for node in matches[:limit]]
+
+
+def parent_choices(moving: Unit | None = None) -> list[TreeNode] | None:
+    """Active units in tree order that `moving` may be put under (not itself nor anything
+    inside it); None when there are too many for a list."""
+    nodes = [node for node in walk(_link(_nodes()))
+             if node.is_active and not (moving is not None and node.path.startswith(moving.path))]
+    return nodes if len(nodes) <= CHOICES_LIMIT else None
+
+
+def unit_options(active_only: bool = True) -> list[TreeNode] | None:
+    """Units in tree order for a picker (filters, assignments); None when there are too many
+    for a list (then a code is typed instead)."""
+    nodes = [node for node in walk(_link(_nodes())) if node.is_active or not active_only]
+    return nodes if len(nodes) <= CHOICES_LIMIT else None
