@@ -212,6 +212,8 @@ def gunicorn_line(workers: int, worker_class: str | None = None) -> str:
     kind = worker_class or conf.get("worker_class", "sync")
     threads = f" x {conf.get('threads', 1)} threads" if kind == "gthread" else ""
     source = "gunicorn.conf.py" if conf else "gunicorn defaults"
+    if os.environ.get("GUNICORN_CMD_ARGS"):  # it overrides the file: say so
+        source += f", GUNICORN_CMD_ARGS={os.environ['GUNICORN_CMD_ARGS']!r} over it"
     return f"gunicorn {workers} {kind} workers{threads} ({source}, timeout {conf.get('timeout', 30)} s)"
 
 

@@ -55,11 +55,15 @@ def _register_blueprints(app: Flask) -> None:
     from server.api_docs import bp as api_docs_bp
     from server.audit import pages as audit_pages
     from server.auth import routes as auth_routes
+    from server.auth import signin_api
     from server.auth import web as auth_web
     from server.extensions import api
+    from server.forms import drafts_api as form_drafts_api
+    from server.forms import pages as forms_pages
     from server.forms import routes as forms_routes
     from server.people import pages as people_pages
     from server.people import routes as people_routes
+    from server.people import signin_cards_page  # noqa: F401  (its routes join people_admin)
     from server.progress import pages as progress_pages
     from server.pwa_host import routes as pwa_routes
     from server.reporting import routes as reporting_routes
@@ -67,19 +71,20 @@ def _register_blueprints(app: Flask) -> None:
     from server.rounds import planning as round_planning
     from server.rounds import pages as round_pages
     from server.rounds import routes as rounds_routes
+    from server.sync import conflict_pages
     from server.sync import pages as response_pages
     from server.sync import review as conflict_review
     from server.sync import routes as sync_routes
     from server.units import pages as units_pages
     from server.units import routes as units_routes
 
-    for blp in (health.blp, auth_routes.blp, units_routes.blp, people_routes.blp,
-                forms_routes.blp, rounds_routes.blp, round_planning.blp, sync_routes.blp,
-                conflict_review.blp, reporting_routes.blp):
+    for blp in (health.blp, auth_routes.blp, signin_api.blp, units_routes.blp, people_routes.blp,
+                forms_routes.blp, form_drafts_api.blp, rounds_routes.blp, round_planning.blp,
+                sync_routes.blp, conflict_review.blp, reporting_routes.blp):
         api.register_blueprint(blp)
     for bp in (web.bp, auth_web.bp, reporting_web.bp, pwa_routes.bp, api_docs_bp, admin_bp,
                progress_pages.bp, response_pages.bp, audit_pages.bp, round_pages.bp,
-               units_pages.bp, people_pages.bp):
+               units_pages.bp, people_pages.bp, forms_pages.bp, conflict_pages.bp):
         app.register_blueprint(bp)
 
 

@@ -57,11 +57,15 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # of a few thousand questions; /submissions checks its own limit (compressed and not).
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(4 * 1024 * 1024))),
         # Smaller limits for routes by URL rule: a login is a few hundred bytes.
-        "ROUTE_MAX_CONTENT_LENGTH": {"/api/v1/auth/token": 16 * 1024, "/login": 16 * 1024},
+        "ROUTE_MAX_CONTENT_LENGTH": {"/api/v1/auth/token": 16 * 1024, "/login": 16 * 1024,
+                                     "/api/v1/auth/signin-code": 16 * 1024},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE")),
         "PREFERRED_URL_SCHEME": env.get("PREFERRED_URL_SCHEME", "http"),
+        # The address printed on sign-in cards (e.g. https://langnghe.example.vn); empty:
+        # the address the admin's browser used to reach the console.
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", ""),
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         # flask-smorest / OpenAPI
         "API_TITLE": "Lắng Nghe API",

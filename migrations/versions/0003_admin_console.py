@@ -79,6 +79,14 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_rounds_recurring_plan_id'), ['recurring_plan_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_rounds_recurring_plan_id_recurring_plans'), 'recurring_plans', ['recurring_plan_id'], ['id'], ondelete='SET NULL')
 
+    with op.batch_alter_table('form_versions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('revision', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('updated_at', server.db_types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('updated_by_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('based_on_version_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_form_versions_updated_by_id_users'), 'users', ['updated_by_id'], ['id'], ondelete='SET NULL')
+        batch_op.create_foreign_key(batch_op.f('fk_form_versions_based_on_version_id_form_versions'), 'form_versions', ['based_on_version_id'], ['id'], ondelete='SET NULL')
+
     with op.batch_alter_table('units', schema=None) as batch_op:
         batch_op.add_column(sa.Column('is_active', sa.Boolean(), server_default=sa.true(), nullable=False))
 
@@ -101,6 +109,14 @@ def downgrade():
 
     with op.batch_alter_table('units', schema=None) as batch_op:
         batch_op.drop_column('is_active')
+
+    with op.batch_alter_table('form_versions', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_form_versions_based_on_version_id_form_versions'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('fk_form_versions_updated_by_id_users'), type_='foreignkey')
+        batch_op.drop_column('based_on_version_id')
+        batch_op.drop_column('updated_by_id')
+        batch_op.drop_column('updated_at')
+        batch_op.drop_column('revision')
 
     with op.batch_alter_table('rounds', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_rounds_recurring_plan_id_recurring_plans'), type_='foreignkey')

@@ -17,12 +17,46 @@ export class ApiError extends Error {
 
 const GZIP_ABOVE_BYTES = 2048;
 
+// What the phone says about itself at each sync (server/sync/client_report.py): the app
+// version and the responses still waiting, besides those in the request.
+export const APP_VERSION_HEADER = 'X-App-Version';
+export const QUEUED_COUNT_HEADER = 'X-Queued-Count';
+const APP_VERSION_MAX = 40;
+const QUEUED_MAX = 1_000_000;
+
+/** The headers of a client report ({appVersion, queued}); what does not fit is left out
+ *  (a header must be ASCII here: fetch refuses other characters). */
+export function clientReportHeaders(report) {
+  const headers = {};
+  const version = typeof report?.appVersion === 'string' ? report.appVersion.trim() : '';
+  if (version && version.length <= APP_VERSION_MAX && /^[\x20-\x7e]+$/.test(version)) {
+    headers[APP_VERSION_HEADER] = version;
+  }
+  const queued = report?.queued;
+  if (Number.isInteger(queued) && queued >= 0 && queued <= QUEUED_MAX) {
+    headers[QUEUED_COUNT_HEADER] = String(queued);
+  }
+  return headers;
+}
+
 async function gzip(text) {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
   return new Response(stream).arrayBuffer();
 }
 
 export function createApi({ baseUrl = '/api/v1', getToken, fetchImpl = (...args) => fetch(...args) }) {
+  // Set by the sync engine (reportClientWith): the report sent with assignments.
+  let describeClient = null;
+
+  /** The report's headers; bookkeeping never stops a sync, so a failure sends none. */
+  async function reportHeaders(report) {
+    try {
+      return clientReportHeaders(report !== undefined ? report : await describeClient?.());
+    } catch {
+      return {};
+    }
+  }
+
   async function request(method, path, { body, headers = {}, auth = true, compress = false } = {}) {
     const init = { method, headers: { Accept: 'application/json', ...headers }, cache: 'no-store', credentials: 'omit' };
     if (auth) {
@@ -84,6 +118,11 @@ export function createApi({ baseUrl = '/api/v1', getToken, fetchImpl = (...args)
   }
 
   return {
+    /** fn() -> {appVersion, queued}: sent with each assignments request. */
+    reportClientWith(fn) {
+      describeClient = fn;
+    },
+
     async login(username, password, deviceName) {
       const body = await json('POST', '/auth/token', {
         auth: false,
@@ -100,7 +139,7 @@ export function createApi({ baseUrl = '/api/v1', getToken, fetchImpl = (...args)
 
     /** Returns null when unchanged (304), else {body, etag}. */
     async assignments(etag) {
-      const headers = etag ? { 'If-None-Match': etag } : {};
+      const headers = { ...(await reportHeaders()), ...(etag ? { 'If-None-Match': etag } : {}) };
       const response = await request('GET', '/me/assignments', { headers });
       if (response.status === 304) return null;
       if (!response.ok) throw await failure(response);
@@ -115,9 +154,10 @@ export function createApi({ baseUrl = '/api/v1', getToken, fetchImpl = (...args)
       return body;
     },
 
-    /** Sends one batch; returns uuid -> result, or throws. */
-    async submit(submissions) {
-      const body = await json('POST', '/submissions', { body: { submissions }, compress: true });
+    /** Sends one batch (with the client report, when given); returns uuid -> result, or throws. */
+    async submit(submissions, report = null) {
+      const headers = await reportHeaders(report);
+      const body = await json('POST', '/submissions', { body: { submissions }, headers, compress: true });
       try {
         return readSyncReply(submissions.map((s) => s.uuid), body);
       } catch (error) {

@@ -24,15 +24,19 @@ export function language() {
   return current;
 }
 
-export function setLanguage(lang, { silent = false } = {}) {
+/** `persist: false` (the form designer's preview) changes the strings only: the stored
+ * choice and the page's lang stay as they are. */
+export function setLanguage(lang, { silent = false, persist = true } = {}) {
   if (!LANGUAGES.includes(lang)) return;
   current = lang;
-  try {
-    globalThis.localStorage?.setItem('lang', lang);
-  } catch {
-    // Private mode: the choice lasts for this visit only.
+  if (persist) {
+    try {
+      globalThis.localStorage?.setItem('lang', lang);
+    } catch {
+      // Private mode: the choice lasts for this visit only.
+    }
+    if (globalThis.document) document.documentElement.lang = lang;
   }
-  if (globalThis.document) document.documentElement.lang = lang;
   if (!silent) i18nEvents.dispatchEvent(new Event('change'));
 }
 

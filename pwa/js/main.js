@@ -18,7 +18,10 @@ import { renderReview } from './ui/review.js';
 import { renderOutbox } from './ui/outbox.js';
 import { renderDrafts } from './ui/drafts.js';
 import { renderSettings, requestPersistence } from './ui/settings.js';
+import { takeSigninCode, openSigninCard } from './signin-link.js';
 
+// First of all: a sign-in card's code leaves the address (and so the history) at once.
+const signinCode = takeSigninCode();
 initLanguage();
 
 const api = createApi({ getToken: () => storage.getMeta('token') });
@@ -160,7 +163,8 @@ window.addEventListener('hashchange', route);
 async function boot() {
   renderStatus();
   await session.load();
-  await route();
+  if (signinCode !== null) await openSigninCard(signinCode, ctx, { container: main, store: storage });
+  else await route();
   await engine.refreshCounts();
   engine.start();
   if (session.loggedIn && isOnline()) session.refresh().catch(() => {});

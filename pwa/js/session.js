@@ -50,7 +50,11 @@ export class Session extends EventTarget {
   }
 
   async login(username, password) {
-    const body = await this.api.login(username.normalize('NFC').trim(), password, deviceName());
+    await this.adoptLogin(await this.api.login(username.normalize('NFC').trim(), password, deviceName()));
+  }
+
+  /** Keeps a login the server gave ({token, expires_at, user}): a password or a sign-in card. */
+  async adoptLogin(body) {
     if (this.user && this.user.id !== body.user.id) {
       // Another volunteer on this phone: their rounds are not ours.
       await storage.deleteMeta('assignments');

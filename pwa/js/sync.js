@@ -11,6 +11,11 @@ import {
 export const BATCH_SIZE = 100;
 export const PERIOD_MS = 120_000;
 
+/** Records this user sends (a shared phone keeps others' for them). */
+function belongsTo(userId) {
+  return (record) => record.user_id == null || userId == null || record.user_id === userId;
+}
+
 /** Web Locks where available (tabs and the worker share them), else an in-process queue. */
 export function makeLock(locks = globalThis.navigator?.locks) {
   if (locks?.request) return (name, work) => locks.request(name, work);
@@ -42,6 +47,16 @@ export class SyncEngine extends EventTarget {
       running: false, waiting: 0, rejected: 0, lastSuccessAt: null, error: null,
       failures: 0, nextAttemptAt: null,
     };
+    // Every assignments request through this api tells the server how this phone is doing.
+    api?.reportClientWith?.(() => this.clientReport());
+  }
+
+  /** What the phone tells the server at a sync: its app version and the responses still
+   *  waiting to be sent (queued or being sent) for this user. */
+  async clientReport() {
+    const userId = await this.getUserId();
+    const waiting = (await this.store.responsesInStates([QUEUED, SENDING])).filter(belongsTo(userId));
+    return { appVersion: this.client?.app_version ?? null, queued: waiting.length };
   }
 
   #emit(changes = {}) {
@@ -136,16 +151,17 @@ export class SyncEngine extends EventTarget {
 
     const userId = await this.getUserId();
     for (;;) {
-      const queued = (await this.store.responsesInStates([QUEUED]))
-        .filter((r) => r.user_id == null || userId == null || r.user_id === userId);
+      const queued = (await this.store.responsesInStates([QUEUED])).filter(belongsTo(userId));
       if (!queued.length) return summary;
       const nowIso = this.now().toISOString();
       const batch = nextBatch(queued, this.batchSize, this.serverFailureLimit)
         .map((r) => transition(r, 'send', { now: nowIso }));
       await this.store.putResponses(batch);
+      // Once the server has this batch, what is left waiting is the rest of the queue.
+      const report = { appVersion: this.client?.app_version ?? null, queued: queued.length - batch.length };
       let results;
       try {
-        results = await this.api.submit(batch.map((r) => toSubmission(r, this.client)));
+        results = await this.api.submit(batch.map((r) => toSubmission(r, this.client)), report);
       } catch (error) {
         const malformed = malformedItems(error, batch.length);
         if (malformed) {

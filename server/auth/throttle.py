@@ -98,3 +98,23 @@ def login_succeeded(username: str, address: str) -> None:
     # Windows that have passed count nothing: keep the table small.
     db.session.execute(delete(LoginCounter).where(
         LoginCounter.window_started_at <= utcnow() - _window()))
+
+
+# --- other kinds of sign-in (sign-in cards: "signin:<address>") ---------------------------
+
+def reserve_key(connection: Connection, key: str, limit: int) -> int | None:
+    """Count one attempt against a key of its own kind, on a connection of own_transaction().
+    None when it may go on; otherwise the seconds until the window ends (a 429)."""
+    now = utcnow()
+    count, started = _reserve(connection, key, now)
+    if count > limit:
+        return max(1, math.ceil((started + _window() - now).total_seconds()))
+    return None
+
+
+def give_back(key: str) -> None:
+    """A success returns its reservation, so only failures use the key's limit up. Part of
+    the request's transaction: committed with the success."""
+    db.session.execute(update(LoginCounter).where(
+        LoginCounter.key == key, LoginCounter.failures > 0,
+    ).values(failures=LoginCounter.failures - 1))

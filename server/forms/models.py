@@ -40,6 +40,13 @@ class FormVersion(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Drafts: every save raises the revision; a save naming an older one is a conflict
+    # (two admins editing the same draft never overwrite each other silently).
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    based_on_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("form_versions.id", ondelete="SET NULL"))
 
     form: Mapped[Form] = relationship(back_populates="versions")
 

@@ -9,7 +9,15 @@ from server.forms.compiled import definition_hash
 from server.forms.definition import DefinitionError, load_definition
 from server.forms.models import Form, FormVersion
 
-__all__ = ["DefinitionError", "publish_definition"]
+__all__ = ["DefinitionError", "next_version_number", "publish_definition"]
+
+
+def next_version_number(form_id: int) -> int:
+    """The number the form's next published version takes. Drafts are numbered below zero
+    (server/forms/drafts.py), so they never take a published number nor leave a gap."""
+    highest = db.session.scalar(select(func.max(FormVersion.version))
+                                .where(FormVersion.form_id == form_id, FormVersion.version > 0))
+    return (highest or 0) + 1
 
 
 def publish_definition(definition: dict, actor=None) -> FormVersion:
@@ -29,8 +37,7 @@ def publish_definition(definition: dict, actor=None) -> FormVersion:
         .order_by(FormVersion.version.desc()).limit(1))
     if latest is not None and latest.status == "published" and latest.content_hash == content_hash:
         return latest
-    number = (db.session.scalar(
-        select(func.max(FormVersion.version)).where(FormVersion.form_id == form.id)) or 0) + 1
+    number = next_version_number(form.id)
     version = FormVersion(form=form, version=number, definition=definition, status="published",
                           content_hash=content_hash, published_at=utcnow())
     form.title = definition["title"]

@@ -45,6 +45,7 @@ from server.people.services import (
     update_person,
 )
 from server.reporting.export import FORMULA_STARTS
+from server.sync.text_hygiene import clean_text
 from server.tabular import TableProblem, read_table
 from server.units.models import UNIT_KIND_LABELS, Unit
 from server.units.pages import form_id
@@ -113,7 +114,7 @@ def _read_filter(args) -> PeopleFilter:
     active = args.get("active", "1")
     return PeopleFilter(role=role if role in ROLES else "", unit=unit,
                         active=active if active in ("1", "0", "") else "1",
-                        text=" ".join(args.get("q", "").split())[:100])
+                        text=" ".join(clean_text(args.get("q", "")).split())[:100])
 
 
 def _people_query(f: PeopleFilter):

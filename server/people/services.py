@@ -6,6 +6,7 @@ from sqlalchemy import func, select, update
 from werkzeug.security import generate_password_hash
 
 from server.audit.services import record
+from server.auth.signin_codes import revoke_codes
 from server.auth.tokens import revoke_user_tokens
 from server.auth.web_sessions import end_user_sessions
 from server.db_types import utcnow
@@ -50,9 +51,10 @@ def find_user(username: str) -> User | None:
 
 
 def end_logins(user: User) -> None:
-    """End every login of the user: device tokens and web sessions."""
+    """End every login of the user: device tokens, web sessions and unused sign-in cards."""
     revoke_user_tokens(user.id)
     end_user_sessions(user.id)
+    revoke_codes([user.id])
 
 
 def set_password(user: User, password: str) -> None:

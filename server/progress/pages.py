@@ -39,7 +39,7 @@ STATUS_LABELS = {"draft": ("Nháp", "Draft"), "planned": ("Chưa bắt đầu", 
 
 
 def _int_arg(name: str) -> int | None:
-    """An id or page number from the query string; a value that is not one is a 404."""
+    """An id from the query string; a value that is not one is a 404."""
     raw = request.args.get(name)
     if raw in (None, ""):
         return None
@@ -136,7 +136,9 @@ def overview():
     vdescending = _direction("vdir")
     volunteers = sorted_rows(progress.volunteers, VOLUNTEER_SORTS, vsort, vdescending)
     pages = max(1, -(-len(volunteers) // VOLUNTEERS_PER_PAGE))
-    vpage = min(max(_int_arg("vpage") or 1, 1), pages)
+    raw_page = request.args.get("vpage", "")
+    vpage = int(raw_page) if raw_page.isascii() and raw_page.isdigit() and len(raw_page) < 9 else 1
+    vpage = min(max(vpage, 1), pages)
     shown = volunteers[(vpage - 1) * VOLUNTEERS_PER_PAGE: vpage * VOLUNTEERS_PER_PAGE]
     attach_units(shown)
     context.update(

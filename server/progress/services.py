@@ -41,7 +41,7 @@ from server.audit.models import AuditEntry
 from server.db_types import UTCDateTime, utcnow
 from server.extensions import db
 from server.people.models import User, user_units
-from server.reporting.access import round_report_units, top_units, visible_rounds
+from server.reporting.access import visible_rounds
 from server.rounds.models import Round, round_units
 from server.sync.exclusion import counted
 from server.sync.models import Response
@@ -166,10 +166,20 @@ def default_round(rounds: list[Round], now: datetime | None = None) -> Round | N
     return next((r for r in rounds if r.effective_status(now) == "open"), rounds[0] if rounds else None)
 
 
-def top_scope_units(round_: Round, user: User) -> list[Unit]:
-    """The highest units of the round the user sees: an admin's province, an official's
-    commune."""
-    return top_units(round_report_units(round_, user))
+def top_scope_units(round_: Round, user: User, units: RoundUnits) -> list[Unit]:
+    """The highest units of the round the user sees (the reports' rule): an admin's province,
+    an official's commune. Worked out from the round units' paths: no list of every unit."""
+    if user.role == "admin":
+        ids = {_path_ids(path)[0] for path, _ in units.by_id.values()}
+    else:
+        assigned = [(unit_id, path) for unit_id, path in db.session.execute(
+            select(Unit.id, Unit.path).join(user_units, user_units.c.unit_id == Unit.id)
+            .where(user_units.c.user_id == user.id)) if unit_id in units.holding]
+        ids = {unit_id for unit_id, path in assigned
+               if not any(other != path and path.startswith(other) for _, other in assigned)}
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.path)))
 
 
 def _path_ids(path: str) -> list[int]:
@@ -362,8 +372,8 @@ def _bucket_rows(round_: Round, scope: Unit | None, roots: list[Unit], view: str
     has_children = exists().where(child.parent_id == Unit.id)
     query = select(Unit.id, Unit.name, Unit.kind, has_children.label("has_children"))
     if view == "all":
-        ids = [unit_id for unit_id, _, _ in units.inside([r.path for r in roots])]
-        query = query.where(Unit.id.in_(ids))
+        query = query.join(round_units, round_units.c.unit_id == Unit.id).where(
+            round_units.c.round_id == round_.id, _in_roots([r.path for r in roots]))
     elif scope is None:
         query = query.where(Unit.id.in_([r.id for r in roots]))
     else:
@@ -420,19 +430,24 @@ def volunteer_rows(counts: RoundCounts, roots: list[str], units: RoundUnits
                    ) -> list[VolunteerRow]:
     """Every volunteer with responses or refusals below the roots, and every active volunteer
     assigned there (in a unit of the round) who has none yet."""
-    assignments = db.session.execute(
-        select(user_units.c.user_id, Unit.path)
-        .join(Unit, Unit.id == user_units.c.unit_id)
-        .join(User, User.id == user_units.c.user_id)
-        .where(User.role == "volunteer", User.is_active.is_(True), _in_roots(roots))).all()
-    ids = set(counts.volunteers) | {user_id for user_id, path in assignments
-                                    if units.related(path)}
-    if not ids:
-        return []
+    assigned_here = (select(user_units.c.user_id).join(Unit, Unit.id == user_units.c.unit_id)
+                     .where(_in_roots(roots)))
+    columns = (User.id, User.display_name, User.username, User.is_active, User.last_sync_at,
+               User.last_app_version, User.last_queued_count)
+    found = {user.id: user for user in db.session.execute(select(*columns).where(
+        User.role == "volunteer", User.is_active.is_(True), User.id.in_(assigned_here)))}
+    related = {user_id for user_id, path in db.session.execute(
+        select(user_units.c.user_id, Unit.path).join(Unit, Unit.id == user_units.c.unit_id)
+        .where(_in_roots(roots))) if units.related(path)}
+    # who collected here without being assigned here (any more): usually nobody
+    others = set(counts.volunteers) - set(found)
+    if others:
+        found.update((user.id, user) for user in db.session.execute(
+            select(*columns).where(User.id.in_(others))))
     rows = []
-    for user in db.session.execute(
-            select(User.id, User.display_name, User.username, User.is_active, User.last_sync_at,
-                   User.last_app_version, User.last_queued_count).where(User.id.in_(ids))):
+    for user in found.values():
+        if user.id not in counts.volunteers and user.id not in related:
+            continue
         own, last = counts.volunteers.get(user.id, (Counts(), None))
         rows.append(VolunteerRow(user.id, user.display_name, user.username, user.is_active,
                                  user.last_sync_at, user.last_app_version,
@@ -476,15 +491,15 @@ def round_progress(round_: Round, user: User, scope: Unit | None, view: str = "c
     """Everything the progress page shows for the round below `scope` (None: the user's top
     units of the round, or the only one). The caller has checked the user may see both."""
     now = now or utcnow()
+    units = round_units_of(round_)
     if scope is None:
-        tops = top_scope_units(round_, user)
+        tops = top_scope_units(round_, user, units)
         if len(tops) == 1:
             scope = tops[0]
         roots = [scope] if scope is not None else tops
     else:
         roots = [scope]
     pace = round_pace(round_, now)
-    units = round_units_of(round_)
     root_paths = [root.path for root in roots]
     if not root_paths:
         empty = UnitRow(0, "", "")

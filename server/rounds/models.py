@@ -34,7 +34,8 @@ class Round(db.Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     target_per_unit: Mapped[int] = mapped_column(default=20)
-    # draft: being planned; scheduled: published, opens by its dates; closed: closed early.
+    # draft: being planned; scheduled: published, opens by its dates; open and closed: set
+    # by the scheduler at its times (lifecycle.py), or closed early / reopened by an admin.
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reports_generated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,7 +9,13 @@ from server.api_blueprint import Blueprint
 from server.api_fields import BoundedInteger
 from server.auth.api_auth import api_login_required
 from server.errors import ErrorSchema
-from server.sync.conflicts import RESOLUTIONS, conflict_page, resolve_conflict
+from server.sync.conflicts import (
+    REASON_MAX,
+    RESOLUTIONS,
+    conflict_page,
+    resolution_reasons,
+    resolve_conflict,
+)
 from server.sync.models import ResponseConflict
 
 blp = Blueprint("conflict_review", __name__, url_prefix="/api/v1/conflicts",
@@ -37,6 +43,8 @@ class ConflictSchema(ma.Schema):
     received_at = ma.fields.AwareDateTime()
     resolved_at = ma.fields.AwareDateTime(allow_none=True)
     resolution = ma.fields.String(allow_none=True)
+    reason = ma.fields.String(allow_none=True,
+                              metadata={"description": "The reason given with the decision."})
     submitted = ma.fields.Dict()
     stored_answers = ma.fields.Dict(allow_none=True)
 
@@ -50,13 +58,19 @@ class ConflictPageSchema(ma.Schema):
 
 class ResolveSchema(ma.Schema):
     resolution = ma.fields.String(required=True, validate=ma.validate.OneOf(RESOLUTIONS))
+    # Optional so that clients written before it keep working; when sent it must say
+    # something (server/sync/conflicts.py clean_reason: the one rule, the console's too).
+    reason = ma.fields.String(load_default=None, allow_none=True, metadata={
+        "maxLength": REASON_MAX,
+        "description": "Why (kept in the audit log). Optional; when given, not blank and at "
+                       f"most {REASON_MAX} characters once trimmed."})
 
 
-def _view(conflict: ResponseConflict, stored_answers: dict | None) -> dict:
+def _view(conflict: ResponseConflict, stored_answers: dict | None, reason: str | None) -> dict:
     """The conflict beside the answers that stand for its UUID."""
     fields = ("id", "uuid", "round_id", "unit_id", "volunteer_id", "received_at", "resolved_at",
               "resolution")
-    return {**{name: getattr(conflict, name) for name in fields},
+    return {**{name: getattr(conflict, name) for name in fields}, "reason": reason,
             "submitted": conflict.payload, "stored_answers": stored_answers}
 
 
@@ -70,7 +84,9 @@ class Conflicts(MethodView):
         """Conflicting uploads, oldest first, a page at a time: open ones by default
         (`?resolved=true` for decided ones), with the total count."""
         rows, total = conflict_page(query["resolved"], query["page"], query["per_page"])
-        return {"conflicts": [_view(conflict, stored) for conflict, stored in rows],
+        reasons = resolution_reasons([conflict.id for conflict, _ in rows if conflict.resolved_at])
+        return {"conflicts": [_view(conflict, stored, reasons.get(conflict.id))
+                              for conflict, stored in rows],
                 "total": total, "page": query["page"], "per_page": query["per_page"]}
 
 
@@ -79,12 +95,17 @@ class ResolveConflict(MethodView):
     @api_login_required(roles=("admin",))
     @blp.arguments(ResolveSchema)
     @blp.response(200, ConflictSchema)
-    @blp.alt_response(400, schema=ErrorSchema, description="The later upload fails the form's checks")
+    @blp.alt_response(400, schema=ErrorSchema,
+                      description="A blank or too long reason, or the later upload fails the "
+                                  "form's checks")
     @blp.alt_response(404, schema=ErrorSchema, description="No such conflict")
     @blp.alt_response(409, schema=ErrorSchema,
                       description="Already resolved, or the stored response cannot be replaced")
     def post(self, body, conflict_id):
         """Decide a conflict: keep the stored response, or replace it with the later upload
-        as a whole (unit, times, answers), validated again as on receipt."""
-        conflict, response = resolve_conflict(conflict_id, body["resolution"], g.current_user)
-        return _view(conflict, response.answers if response is not None else None)
+        as a whole (unit, times, answers), validated again as on receipt. A reason is kept
+        with the decision in the audit log."""
+        conflict, response = resolve_conflict(conflict_id, body["resolution"], g.current_user,
+                                              body["reason"])
+        return _view(conflict, response.answers if response is not None else None,
+                     resolution_reasons([conflict.id]).get(conflict.id))

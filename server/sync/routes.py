@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import g
+from flask import g, request
 from flask.views import MethodView
 
 from server.api_blueprint import Blueprint
@@ -11,6 +11,7 @@ from server.errors import ApiError, ErrorSchema
 from server.extensions import db
 from server.forms.models import FormVersion
 from server.sync.assignments import assignments_for
+from server.sync.client_report import CLIENT_REPORT_PARAMETERS, note_sync, read_client_report
 from server.sync.conditional import IF_NONE_MATCH, etag_of, not_modified
 from server.sync.request_body import limited_body
 from server.sync.schemas import (
@@ -46,19 +47,23 @@ def volunteer_only(view):
 @blp.route("/me/assignments")
 class Assignments(MethodView):
     @api_login_required()
-    @blp.doc(parameters=[IF_NONE_MATCH])
+    @blp.doc(parameters=[IF_NONE_MATCH, *CLIENT_REPORT_PARAMETERS])
     @blp.response(200, AssignmentsSchema, headers={"ETag": {"schema": {"type": "string"}}})
     @blp.alt_response(304, description="Unchanged since the ETag sent in If-None-Match")
     @blp.alt_response(401, schema=ErrorSchema, description="No, expired or revoked token")
     def get(self):
         """The open and upcoming rounds the volunteer may collect in, each with only their
-        units. Send the last ETag in If-None-Match: 304 when nothing changed."""
+        units. Send the last ETag in If-None-Match: 304 when nothing changed. Either way
+        the call counts as a sync: its time, and the app version and queued count in the
+        X-App-Version and X-Queued-Count headers, are recorded for the admins."""
         rounds = assignments_for(g.current_user)
         etag = etag_of(rounds)
-        unchanged = not_modified(etag, ASSIGNMENTS_CACHE)
-        if unchanged is not None:
-            return unchanged
-        return {"rounds": rounds}, {"ETag": f'"{etag}"', "Cache-Control": ASSIGNMENTS_CACHE}
+        answer = not_modified(etag, ASSIGNMENTS_CACHE)
+        if answer is None:
+            answer = {"rounds": rounds}, {"ETag": f'"{etag}"', "Cache-Control": ASSIGNMENTS_CACHE}
+        # Bookkeeping last: this GET reads nothing after it (server/sync/client_report.py).
+        note_sync(g.current_user, read_client_report(request.headers))
+        return answer
 
 
 @blp.route("/form-versions/<int:version_id>")
@@ -86,6 +91,7 @@ class Submissions(MethodView):
     @api_login_required()
     @volunteer_only
     @limited_body
+    @blp.doc(parameters=CLIENT_REPORT_PARAMETERS)
     @blp.arguments(SubmissionBatchSchema)
     @blp.response(200, SubmissionResultsSchema)
     @blp.alt_response(400, schema=ErrorSchema, description="Not JSON, or fields missing or of the wrong type")
@@ -99,9 +105,12 @@ class Submissions(MethodView):
         created, duplicate (already stored, same content), conflict (stored with different
         content: the first stands, this one is kept for review) or rejected (not stored,
         with errors). Sending the same batch again is safe. No item can fail the batch:
-        one that cannot be stored is rejected on its own, with its reasons."""
+        one that cannot be stored is rejected on its own, with its reasons. The batch counts
+        as a sync (see GET /me/assignments for the X-App-Version and X-Queued-Count headers)."""
         # A lock error propagates: the request rolls back (nothing stored) and answers 503.
-        return {"results": ingest_batch(g.current_user, batch["submissions"])}
+        results = ingest_batch(g.current_user, batch["submissions"])
+        note_sync(g.current_user, read_client_report(request.headers))
+        return {"results": results}
 
 
 @blp.route("/me/submissions")

@@ -4,6 +4,11 @@ Timing trusts the phone's clock only as far as it can: a completion time later t
 moment the server received it is impossible, so it counts as "now"; a clock some hours slow
 is forgiven at the round's opening (CLOCK_ALLOWANCE). The phone's times are stored as
 given; only these decisions correct them.
+
+A late response (completed while the round was open, received after it closed) is stored
+and marked late, or refused with its reason, as the round's late policy says
+(server/rounds/services.accepts_late). The same allowances apply either way: a completion
+time in the phone's future still counts as "now".
 """
 
 from dataclasses import dataclass, field
@@ -13,6 +18,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from server.forms.validation import ValidationResult, validate_response
+from server.rounds.services import accepts_late
 from server.sync.content import Submission
 
 CLOCK_ALLOWANCE = timedelta(hours=24)
@@ -30,6 +36,10 @@ MESSAGES = {
                               "The response was completed after the round closed ({closes_at})."),
     "completed_before_open": ("Phiếu được hoàn thành trước khi đợt khảo sát bắt đầu ({opens_at}).",
                               "The response was completed before the round opened ({opens_at})."),
+    "late_refused": ("Đợt khảo sát đã kết thúc lúc {closes_at} và không nhận phiếu gửi muộn, nên "
+                     "phiếu này không được lưu. Hãy liên hệ cán bộ phụ trách đợt khảo sát.",
+                     "The round closed at {closes_at} and does not accept late responses, so "
+                     "this one was not stored. Contact the round's organiser."),
 }
 
 
@@ -80,6 +90,8 @@ def _timing(submission: Submission, round_, now) -> tuple[list, bool]:
     if completed < round_.opens_at - CLOCK_ALLOWANCE:
         return [_error("completed_before_open", opens_at=_shown(round_.opens_at))], False
     late = round_.status == "closed" or now >= round_.closes_at
+    if late and not accepts_late(round_):
+        return [_error("late_refused", closes_at=_shown(min(round_.closes_at, now)))], False
     return [], late
 
 

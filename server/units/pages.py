@@ -35,7 +35,7 @@ from server.units.services import (
     unit_usage,
     update_unit,
 )
-from server.units.tree import build_tree, parent_choices, search_units
+from server.units.tree import build_tree, natural_key, parent_choices, search_units
 from server.upload_staging import discard, load, stage
 
 bp = Blueprint("units_admin", __name__, url_prefix="/admin/units")
@@ -92,7 +92,7 @@ def tree():
 def _detail_page(unit: Unit, error: str | None = None, status: int = 200):
     page = render_template("admin/units/detail.html", unit=unit, error=error,
                            trail=ancestors(unit), usage=unit_usage(unit),
-                           children=sorted(unit.children, key=lambda child: child.name),
+                           children=sorted(unit.children, key=lambda child: natural_key(child.name)),
                            choices=parent_choices(unit))
     return page, status
 

@@ -73,6 +73,8 @@ def _matrix(w: World) -> list[tuple]:
         ("GET", "/api/v1/health", None, dict.fromkeys(ROLES, 200)),
         ("DELETE", "/api/v1/auth/token", None, dict(everyone, admin=204, official_a=204,
                                                     official_b=204, volunteer=204)),
+        # A sign-in card's code, whoever asks: an unknown one is the same 401 for everyone.
+        ("POST", "/api/v1/auth/signin-code", lambda: {"code": "A" * 43}, dict.fromkeys(ROLES, 401)),
         ("GET", "/api/v1/units", None, everyone),
         ("POST", "/api/v1/units", lambda: {"name": "Thôn Mới", "kind": "village", "parent_id": b},
          admin_created),
@@ -103,6 +105,14 @@ def _matrix(w: World) -> list[tuple]:
         ("GET", f"/api/v1/me/submissions?round_id={r}", None, everyone),
         ("GET", "/api/v1/conflicts", None, admin_only),
         ("POST", "/api/v1/conflicts/999999/resolve", lambda: {"resolution": "kept_stored"},
+         dict(admin_only, admin=404)),
+        # The form designer's drafts (tests/forms/test_drafts_api.py walks a real one).
+        ("GET", "/api/v1/form-drafts/999999", None, dict(admin_only, admin=404)),
+        ("PUT", "/api/v1/form-drafts/999999", lambda: {"revision": 1, "definition": {}},
+         dict(admin_only, admin=404)),
+        ("POST", "/api/v1/form-drafts/999999/validate", None, dict(admin_only, admin=404)),
+        ("GET", "/api/v1/form-drafts/999999/changes", None, dict(admin_only, admin=404)),
+        ("POST", "/api/v1/form-drafts/999999/publish", lambda: {"revision": 1},
          dict(admin_only, admin=404)),
     ]
 

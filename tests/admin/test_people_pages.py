@@ -221,6 +221,7 @@ def test_import_dry_run_then_apply_with_passwords_and_a_csv(admin_client, world,
     assert _user(db, "dung.pham") is None
     assert html.count('<tr class="outcome-create"') == 2
     assert html.count('<tr class="outcome-update"') == 1 and html.count('<tr class="outcome-error"') == 1
+    assert "2 tạo mới, 1 cập nhật" in " ".join(html.split())      # the Apply button
     fingerprint = re.search(r'name="fingerprint" value="([0-9a-f]+)"', html).group(1)
 
     applied = _post(admin_client, plan_url + "/apply",
@@ -290,3 +291,41 @@ def test_a_ten_thousand_row_file_gets_a_dry_run(admin_client, world):
 def test_a_volunteer_cannot_use_the_console_even_with_a_password(client, world):
     log_in(client, "an.nguyen")
     assert client.get("/admin/people/").status_code == 403
+
+
+def test_the_sign_in_cards_slot_posts_the_ticked_people(tmp_path):
+    """Once people_admin.signin_cards exists, the list offers it for the people ticked."""
+    from server import create_app
+    from server.extensions import db as database
+    from server.people.services import create_user
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'cards.db'}",
+                      "TESTING": True, "SECRET_KEY": "test", "SCHEDULER_ENABLED": False})
+    app.instance_path = str(tmp_path)
+    received = []
+
+    def signin_cards():
+        from flask import request
+        received.extend(request.form.getlist("user_ids"))
+        return "cards"
+
+    app.add_url_rule("/admin/people/signin-cards", endpoint="people_admin.signin_cards",
+                     view_func=signin_cards, methods=["POST"])
+    try:
+        with app.app_context():
+            database.create_all()
+            create_user("quantri", "pw", "admin")
+            volunteer = create_user("tnv", "pw", "volunteer", "Tình Nguyện")
+            volunteer_id = volunteer.id
+            database.session.commit()
+        browser = log_in(app.test_client(), "quantri")
+        html = browser.get("/admin/people/").get_data(as_text=True)
+        assert 'action="/admin/people/signin-cards"' in html and 'form="people-selection"' in html
+        assert f'name="user_ids" value="{volunteer_id}"' in html
+        response = browser.post("/admin/people/signin-cards", data={
+            "csrf_token": csrf_token(browser), "user_ids": [str(volunteer_id)]})
+        assert response.status_code == 200 and received == [str(volunteer_id)]
+    finally:
+        with app.app_context():
+            database.session.remove()
+            database.engine.dispose()

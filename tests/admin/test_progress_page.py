@@ -132,3 +132,12 @@ def test_no_round_yet(client, web_login, factory):
     page = client.get("/admin/progress/")
     assert page.status_code == 200
     assert "Chưa có đợt khảo sát nào" in page.get_data(as_text=True)
+
+
+def test_nonsense_view_sort_and_page_values_show_the_page(client, web_login, world):
+    web_login(world.users["admin"])
+    for query in ("view=tree", "sort=<script>", "dir=up", "vsort=1;drop", "vdir=x", "vpage=abc",
+                  "vpage=-2", "vpage=99999999999999", "lang=fr"):
+        page = client.get(f"/admin/progress/?round={world.round.id}&{query}")
+        assert page.status_code == 200, query
+        assert "<script>" not in page.get_data(as_text=True).split("<main")[1]

@@ -152,6 +152,7 @@ def test_import_dry_run_lists_every_row_then_apply_writes_the_plan(admin_client,
     for text in ("Tạo mới", "Cập nhật", "Lỗi", "hành tinh", "Phường Hoa Lư (đổi tên)"):
         assert text in html
     assert len(re.findall(r'<tr class="outcome-', html)) == 4
+    assert "2 tạo mới, 1 cập nhật" in " ".join(html.split())      # the Apply button
     fingerprint = re.search(r'name="fingerprint" value="([0-9a-f]+)"', html).group(1)
 
     stale = _post(admin_client, plan_url + "/apply", {"fingerprint": "0" * 64})

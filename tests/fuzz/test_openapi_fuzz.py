@@ -24,18 +24,23 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.errors import FailureGroup
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+)
 
+from server.auth.tokens import issue_token
 from server.db_types import utcnow
 from server.demo.synthetic import clean_answers, random_raw_answers
 from server.extensions import db as _db
+from server.people.models import User
 from server.sync.models import ResponseConflict
 from tests.conftest import DEFAULT_FORM, Factory, auth_header
 
 pytestmark = [pytest.mark.slow, pytest.mark.db]  # db: it runs on PostgreSQL in CI too
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
-CHECKS = [not_a_server_error, response_schema_conformance]
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 FUZZ_SETTINGS = settings(
     max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
     phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
@@ -114,8 +119,6 @@ def _aim(value, world: dict, depth: int = 0):
 def _fresh_token(app, world: dict, role: str) -> str:
     # DELETE /auth/token revokes the token it is sent with: give it one of its own.
     with app.app_context():
-        from server.auth.tokens import issue_token
-        from server.people.models import User
         token = issue_token(_db.session.get(User, world[f"{role}_id"]), 1, "fuzz").token
         _db.session.commit()
         _db.session.remove()
@@ -123,7 +126,7 @@ def _fresh_token(app, world: dict, role: str) -> str:
 
 
 class _ServerErrors(logging.Handler):
-    """Keeps the last line of each traceback that server.errors logs (its cause, for the report)."""
+    """Keeps where the last server error that server.errors logged was raised (for the report)."""
 
     def __init__(self):
         super().__init__(logging.ERROR)
@@ -184,7 +187,8 @@ def test_no_request_gets_a_server_error(app, world, role):
     finally:
         logging.getLogger("server").removeHandler(server_errors)
     print(f"\nfuzz as {role}: {len(operations)} operations, {report['cases']} cases "
-          f"({EXAMPLES} examples per operation and mode), "
+          f"({EXAMPLES} examples per operation and mode; {report['no_negative']} operations "
+          "have nothing to make invalid), "
           f"statuses {dict(sorted(report['statuses'].items()))}")
     assert not report["problems"], "\n\n".join(report["problems"].values())
     assert report["cases"] >= len(operations) * 2  # every operation really ran

@@ -187,3 +187,11 @@ def test_counting_is_done_by_the_database(db, world, factory):
     assert _statements(db.session, progress) == before
     assert before <= 15
     assert progress().total.responses == 50
+
+
+def test_an_official_of_two_communes_sees_both_side_by_side(world, factory):
+    official = factory.user("canbo.ab", "official", units=[world.units["A"], world.units["B"]])
+    progress = round_progress(world.round, official, None, now=world.now)
+    assert progress.scope is None
+    assert {row.name for row in progress.rows} == {"Phường Hoa Lư", "Xã Gia Viễn"}
+    assert progress.total.responses == 10 and progress.total.target == 44

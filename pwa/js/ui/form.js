@@ -63,16 +63,70 @@ export async function renderForm(container, ctx, { uuid, question: jumpTo }) {
   }
 
   const save = saver(record);
-  const pages = buildPages(definition, { wide: isWide() });
-  let logic = applyLogic(definition, record.answers ?? {});
-  let index = Math.min(record.page ?? 0, pages.length - 1);
+  const view = formView(definition, {
+    answers: record.answers ?? {},
+    page: record.page ?? 0,
+    jumpTo,
+    wide: isWide(),
+    onChange: (answers, page, { typing = false } = {}) => save.update({ answers, page }, { soon: typing }),
+    flush: () => save.flush(),
+    onLeave: async (direction, answers, page) => {
+      if (direction > 0) {
+        save.update({ answers, page });
+        await save.flush();
+        ctx.navigate(`#/review/${uuid}`);
+      } else {
+        ctx.navigate('#/home');
+      }
+    },
+  });
+  const round = ctx.session.round(record.round_id);
+
+  const onHide = () => { save.flush(); };
+  document.addEventListener('visibilitychange', onHide);
+  window.addEventListener('pagehide', onHide);
+
+  mount(container,
+    h('div', { class: 'screen form-screen' },
+      h('div', { class: 'form-head' },
+        h('h1', { class: 'form-title' }, pick(definition.title)),
+        h('p', { class: 'meta' }, [round ? pick(round.title) : null, unitName(ctx.session.unit(record.round_id, record.unit_id))].filter(Boolean).join(' · ')),
+        view.progress, view.progressText),
+      view.body,
+      h('div', { class: 'form-nav' }, view.backButton, view.nextButton),
+      h('a', { class: 'button link save-exit', href: '#/home' }, t('save_and_exit'))));
+  view.show(true);
+
+  return async () => {
+    document.removeEventListener('visibilitychange', onHide);
+    window.removeEventListener('pagehide', onHide);
+    await save.flush();
+    lock.release();
+  };
+}
+
+/**
+ * The pages of a form and their logic: the page body, the progress and the back / next
+ * buttons, kept up to date as answers are given. Knows nothing of storage: `onChange` gets
+ * every change of the answers or the page, `flush` is awaited before moving, `onLeave` is
+ * called when moving past the first or last page. renderForm uses it, and so does the
+ * form designer's phone preview (server/static/admin/designer/preview.js).
+ */
+export function formView(definition, {
+  answers: initial = {}, page = 0, jumpTo = null, wide = false, today = null,
+  onChange = () => {}, flush = async () => {}, onLeave = async () => {},
+  scrollTop = () => window.scrollTo(0, 0),
+} = {}) {
+  const pages = buildPages(definition, { wide });
+  let logic = applyLogic(definition, initial, { today });
+  let index = Math.min(page, pages.length - 1);
   if (jumpTo && pageOfQuestion(pages, jumpTo) >= 0) index = pageOfQuestion(pages, jumpTo);
   if (!pages.length) index = 0;
   else if (!isPageShown(index)) {
     index = nextShownPage(pages, logic.visible, index, +1);
     if (index < 0) index = Math.max(0, nextShownPage(pages, logic.visible, pages.length, -1));
   }
-  let answers = { ...(record.answers ?? {}) };
+  let answers = { ...initial };
   let pageEl = null;
 
   function isPageShown(i) {
@@ -84,17 +138,16 @@ export async function renderForm(container, ctx, { uuid, question: jumpTo }) {
   const body = h('div', { class: 'form-page' });
   const backButton = h('button', { type: 'button', id: 'form-back', class: 'button secondary', onclick: () => go(-1) }, t('back'));
   const nextButton = h('button', { type: 'button', id: 'form-next', class: 'button primary', onclick: () => go(+1) }, t('next'));
-  const round = ctx.session.round(record.round_id);
 
   function onAnswer(name, value, { typing = false } = {}) {
     const raw = { ...answers };
     if (value === undefined) delete raw[name];
     else raw[name] = value;
-    logic = applyLogic(definition, raw);
+    logic = applyLogic(definition, raw, { today });
     // Keep the answer being typed even if the engine would trim it; drop hidden ones.
     answers = { ...logic.answers };
     if (value !== undefined && logic.visible.has(name)) answers[name] = value;
-    save.update({ answers, page: index }, { soon: typing });
+    onChange(answers, index, { typing });
     clearError(name);
     refreshVisibility();
   }
@@ -130,6 +183,7 @@ export async function renderForm(container, ctx, { uuid, question: jumpTo }) {
   }
 
   function showPage(focusQuestion = true) {
+    if (!pages.length) return;
     const page = pages[index];
     pageEl = h('div', { class: 'page' },
       page.groups.length ? h('p', { class: 'section-title' }, page.groups.map((g) => pick(g.label)).join(' › ')) : null,
@@ -145,18 +199,18 @@ export async function renderForm(container, ctx, { uuid, question: jumpTo }) {
         target.setAttribute('tabindex', '-1');
         target.focus();
       }
-      window.scrollTo(0, 0);
+      scrollTop();
     }
   }
 
   function pageErrors() {
     const names = new Set(pages[index].names);
-    return validateAnswers(definition, answers).filter((error) => names.has(error.question) && logic.visible.has(error.question));
+    return validateAnswers(definition, answers, { today }).filter((error) => names.has(error.question) && logic.visible.has(error.question));
   }
 
   async function go(direction) {
-    await save.flush();
-    if (direction > 0) {
+    await flush();
+    if (direction > 0 && pages.length) {
       const errors = pageErrors();
       if (errors.length) {
         for (const error of errors) {
@@ -173,40 +227,20 @@ export async function renderForm(container, ctx, { uuid, question: jumpTo }) {
     }
     const next = nextShownPage(pages, logic.visible, index, direction);
     if (next < 0) {
-      if (direction > 0) {
-        save.update({ answers, page: index });
-        await save.flush();
-        ctx.navigate(`#/review/${uuid}`);
-      } else {
-        ctx.navigate('#/home');
-      }
+      await onLeave(direction, answers, index);
       return;
     }
     index = next;
-    save.update({ answers, page: index });
+    onChange(answers, index);
     showPage();
   }
 
-  const onHide = () => { save.flush(); };
-  document.addEventListener('visibilitychange', onHide);
-  window.addEventListener('pagehide', onHide);
-
-  mount(container,
-    h('div', { class: 'screen form-screen' },
-      h('div', { class: 'form-head' },
-        h('h1', { class: 'form-title' }, pick(definition.title)),
-        h('p', { class: 'meta' }, [round ? pick(round.title) : null, unitName(ctx.session.unit(record.round_id, record.unit_id))].filter(Boolean).join(' · ')),
-        progress, progressText),
-      body,
-      h('div', { class: 'form-nav' }, backButton, nextButton),
-      h('a', { class: 'button link save-exit', href: '#/home' }, t('save_and_exit'))));
-  if (pages.length) showPage(true);
-
-  return async () => {
-    document.removeEventListener('visibilitychange', onHide);
-    window.removeEventListener('pagehide', onHide);
-    await save.flush();
-    lock.release();
+  return {
+    progress, progressText, body, backButton, nextButton, pages,
+    show: showPage,
+    go,
+    get answers() { return answers; },
+    get page() { return index; },
   };
 }
 
