@@ -32,12 +32,13 @@ from server.analytics.spec import FormSpec, QuestionSpec, form_spec
 from server.extensions import db
 from server.people.models import User
 from server.rounds.models import Round
+from server.sync.exclusion import excluded_flag
 from server.sync.models import Response
 from server.units.models import Unit
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 META_COLUMNS = ("response_uuid", "unit_id", "unit_code", "unit_name", "volunteer",
-                "completed_at", "received_at", "status", "is_late")
+                "completed_at", "received_at", "status", "is_late", "excluded", "excluded_reason")
 LABEL_SUFFIX = "_label"
 MULTIPLE_SEPARATOR = ";"
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP CSV injection).
@@ -131,16 +132,18 @@ def response_rows(plan: ExportPlan) -> Iterator[list]:
     yield list(plan.header)
     query = (select(Response.uuid, Response.unit_id, Unit.code, Unit.name, User.username,
                     Response.completed_at, Response.received_at, Response.status,
-                    Response.is_late, Response.answers, Response.skipped)
+                    Response.is_late, excluded_flag().label("excluded"), Response.excluded_reason,
+                    Response.answers, Response.skipped)
              .join(Unit, Response.unit_id == Unit.id)
              .join(User, Response.volunteer_id == User.id)
              .where(Response.round_id == plan.round_id)
              .order_by(Response.completed_at, Response.id)
              .execution_options(yield_per=BATCH))
     for (uuid, unit_id, unit_code, unit_name, volunteer, completed_at, received_at, status,
-         is_late, answers, skipped) in db.session.execute(query):
+         is_late, excluded, excluded_reason, answers, skipped) in db.session.execute(query):
         row = [_plain(uuid), unit_id, _plain(unit_code), _plain(unit_name), _plain(volunteer),
-               _local_iso(completed_at), _local_iso(received_at), status, is_late]
+               _local_iso(completed_at), _local_iso(received_at), status, is_late,
+               bool(excluded), _plain(excluded_reason)]
         answers = answers if isinstance(answers, dict) else {}
         for question in plan.questions:
             row += question.cells(answers.get(question.name))

@@ -19,7 +19,7 @@ from server.extensions import db
 from server.reporting.access import round_report_units
 from server.reporting.models import CachedReport
 from server.rounds.models import Round
-from server.rounds.services import previous_round
+from server.rounds.services import previous_round, targets_of
 from server.sync.models import Response
 from server.units.models import Unit
 from server.units.services import slugify
@@ -66,6 +66,8 @@ def data_fingerprint(round_: Round, unit: Unit, lang: str) -> str:
                   round_.closes_at.isoformat(), round_.effective_status(),
                   round_.target_per_unit, round_.form_version.content_hash],
         "units": [list(row) for row in units],
+        # Per-unit targets drive the coverage table.
+        "targets": sorted(targets_of(round_.id).items()),
         # The ids see responses added or removed; the data version, answers changed in place.
         "responses": [*_responses_state(round_.id, unit), round_.data_version],
         "previous": ([before.id, before.title, _responses_state(before.id, unit),

