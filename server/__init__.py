@@ -68,8 +68,8 @@ def _register_blueprints(app: Flask) -> None:
     from server.pwa_host import routes as pwa_routes
     from server.reporting import routes as reporting_routes
     from server.reporting import web as reporting_web
-    from server.rounds import planning as round_planning
     from server.rounds import pages as round_pages
+    from server.rounds import planning as round_planning
     from server.rounds import routes as rounds_routes
     from server.sync import conflict_pages
     from server.sync import pages as response_pages
