@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash
 from server.auth import throttle
 from server.extensions import db
 from server.people.models import User
-from server.people.services import hash_password
+from server.people.services import NO_PASSWORD, hash_password
 
 
 @cache
@@ -59,8 +59,11 @@ def check_login(username: str, password: str, address: str) -> User:
         stored = _stored_password(connection, username) if retry_after is None else None
     if retry_after is not None:
         raise LoginRefused("too_many_attempts", retry_after)  # no password check
-    ok = check_password_hash(stored.password_hash if stored else _dummy_hash(), password or "")
-    user = db.session.get(User, stored.id) if ok and stored is not None else None
+    # An unknown user or one without a password (signs in by card) costs the same hash
+    # check as a real one, so the time taken tells nothing about the account.
+    usable = stored is not None and stored.password_hash != NO_PASSWORD
+    ok = check_password_hash(stored.password_hash if usable else _dummy_hash(), password or "")
+    user = db.session.get(User, stored.id) if ok and usable else None
     if user is None or not user.is_active:
         raise LoginRefused("invalid_credentials")  # the reserved attempt stays counted
     throttle.login_succeeded(username, address)
