@@ -78,11 +78,14 @@ export function conditionEditor({ field, text, definition, question, onChange })
   const textOnlyNote = h("p", { class: "cond-text-only notice" },
     tr("Biểu thức này được viết tay và bộ dựng điều kiện không hiển thị được: nó được giữ nguyên đúng như đã viết. Sửa nó ở ô dạng chữ bên dưới.",
       "This hand-written expression cannot be shown in the condition builder: it is kept exactly as written. Edit it as text below."));
-  const textInput = h("input", {
-    type: "text", id: `${id}-text`, class: "expr-text", spellcheck: "false", autocomplete: "off",
+  // A textarea: what was typed on several lines stays on several lines.
+  const textInput = h("textarea", {
+    id: `${id}-text`, class: "expr-text", spellcheck: "false", autocomplete: "off", rows: "1",
     "aria-describedby": `${id}-error`, dataset: { key: `${field}:text` },
   });
   textInput.value = text ?? "";
+  const fit = () => { textInput.rows = Math.min(8, Math.max(1, textInput.value.split("\n").length, Math.ceil(textInput.value.length / 70))); };
+  fit();
   const errorEl = h("div", { class: "expr-error", id: `${id}-error`, role: "status" });
   const builderEl = h("div", { class: "cond-builder" }, noneNote, textOnlyNote, combinatorWrap, rowsEl, addButton);
 
@@ -228,6 +231,7 @@ export function conditionEditor({ field, text, definition, question, onChange })
       const next = condition.textFor(model);
       if (next !== textInput.value) {
         textInput.value = next;
+        fit();
         onChange(next);
       }
     }
@@ -267,6 +271,7 @@ export function conditionEditor({ field, text, definition, question, onChange })
   });
 
   textInput.addEventListener("input", () => {
+    fit();
     const typed = textInput.value;
     onChange(typed);
     // What is typed is the new original: kept as typed unless the builder changes it.

@@ -141,6 +141,10 @@ export function createPreview(container, { languages }) {
         h("p", { class: "notice warn" }, tr("Chưa xem trước được: ", "Cannot preview yet: "), String(error.message)))));
       return;
     }
+    // The chosen question may be hidden by its condition with the answers given so far.
+    if (jumpTo && view.pages.length && !view.pages[view.page]?.names.includes(jumpTo)) {
+      status.textContent = tr(`${jumpTo} đang ẩn vì điều kiện hiển thị với các câu trả lời hiện tại.`, `${jumpTo} is hidden by its condition with the current answers.`);
+    } else if (jumpTo) status.textContent = "";
     jumpTo = null;
     page = view.page;
     const title = typeof shown.title === "object" && shown.title ? shown.title.vi : "";

@@ -51,7 +51,25 @@ export function createQuestionList(container, { onSelect, onMove, onKeyMove, onO
       "Up/down arrows: choose a question. Alt + up/down: move it. Alt + right/left: into / out of a group. Enter: edit."));
   const empty = h("p", { class: "qlist-empty muted", hidden: true },
     tr("Phiếu chưa có câu hỏi. Chọn loại câu hỏi rồi bấm “Thêm”.", "No questions yet. Choose a type and press “Add”."));
-  container.append(list, empty, help);
+  const search = h("input", {
+    type: "search", class: "qlist-search", id: "designer-find", autocomplete: "off",
+    placeholder: tr("Tìm câu hỏi (tên hoặc nội dung)…", "Find a question (name or text)…"),
+    "aria-label": tr("Tìm câu hỏi", "Find a question"),
+  });
+  // Enter: the next question whose name or Vietnamese label holds the text.
+  search.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    const wanted = search.value.trim().toLocaleLowerCase("vi");
+    if (!wanted) return;
+    const all = flatten(definition);
+    const start = selection ? all.findIndex((row) => samePath(row.path, selection)) + 1 : 0;
+    const matches = (row) => String(row.question.name ?? "").toLowerCase().includes(wanted)
+      || String(row.question.label?.vi ?? "").toLocaleLowerCase("vi").includes(wanted);
+    const found = all.slice(start).find(matches) ?? all.slice(0, start).find(matches);
+    if (found) onSelect(found.path);
+  });
+  container.append(search, list, empty, help);
 
   const isCollapsed = (question) => collapsed.has(question.name);
 
@@ -166,6 +184,11 @@ export function createQuestionList(container, { onSelect, onMove, onKeyMove, onO
   }
 
   function select(path, { scroll = true } = {}) {
+    if (path && !rows.some((row) => samePath(row.path, path))) {
+      setDefinition(definition, path); // inside a closed group: open it
+      if (scroll) scrollToActive();
+      return;
+    }
     selection = path;
     const previous = activeIndex;
     activeIndex = path ? rows.findIndex((row) => samePath(row.path, path)) : -1;
