@@ -131,7 +131,7 @@ def warm_up(port: int, world: dict, pool: list, record: Record, batch: int) -> N
 
 
 def run_phase(phase: str, port: int, world: dict, pool: list, record: Record, args,
-              sizes: dict) -> tuple[float, float]:
+              sizes: dict, wal: str | None) -> tuple[float, float, int]:
     deadline = time.monotonic() + args.seconds
     threads = [threading.Thread(target=uploader, args=(
         port, token, world, pool, record, phase, deadline, args.batch, args.pause, random.Random(n)))
@@ -144,12 +144,23 @@ def run_phase(phase: str, port: int, world: dict, pool: list, record: Record, ar
         threads += [threading.Thread(target=reader, args=(
             port, world["admin_token"], kind, paths, record, deadline, args.existing, sizes))
             for kind, paths in jobs.items()]
-    started, cpu_before = time.monotonic(), cpu_times()
+    started, cpu_before, largest_wal = time.monotonic(), cpu_times(), 0
     for thread in threads:
         thread.start()
+    while any(thread.is_alive() for thread in threads):
+        # A long read keeps SQLite from checkpointing: the WAL grows while an export runs.
+        largest_wal = max(largest_wal, _size(wal))
+        threads[0].join(0.5)
     for thread in threads:
         thread.join()
-    return time.monotonic() - started, cpu_busy_share(cpu_before, cpu_times())
+    return time.monotonic() - started, cpu_busy_share(cpu_before, cpu_times()), largest_wal
+
+
+def _size(path: str | None) -> int:
+    try:
+        return os.path.getsize(path) if path else 0
+    except OSError:
+        return 0
 
 
 def is_documented(attempt: Attempt) -> bool:
@@ -185,9 +196,10 @@ def report(args, world: dict, record: Record, check, durations: dict, sizes: dic
     print("Phase 2 adds one thread downloading export.xlsx, one export.csv and one the unit PDFs, "
           "each read to the end, over and over.")
     for phase in PHASES:
-        seconds, busy = durations[phase]
+        seconds, busy, largest_wal = durations[phase]
+        wal = f", largest SQLite WAL {largest_wal / 2**20:,.0f} MB" if largest_wal else ""
         print(f"  {phase}: {seconds:.0f} s (including finishing the batches under way), "
-              f"machine CPU busy {busy:.0%}")
+              f"machine CPU busy {busy:.0%}{wal}")
 
     print("\nRequests by status")
     by_kind: dict = defaultdict(Counter)
@@ -253,8 +265,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="lang-nghe-mixed-") as folder:
         if args.pg_url:
             url, database = create_pg_database(args.pg_url, PG_DATABASE), "PostgreSQL"
+            wal = None
         else:
             url, database = f"sqlite:///{folder}/bench.db", "SQLite (WAL, temporary file)"
+            wal = f"{folder}/bench.db-wal"
         log_path = args.log or f"{folder}/server.log"
         try:
             app = bench_app(url, folder)
@@ -268,7 +282,7 @@ def main() -> None:
                 serving = len(worker_pids(process.pid))
                 warm_up(port, world, pool, record, args.batch)
                 for phase in PHASES:
-                    durations[phase] = run_phase(phase, port, world, pool, record, args, sizes)
+                    durations[phase] = run_phase(phase, port, world, pool, record, args, sizes, wal)
             finally:
                 stop_gunicorn(process)
             check = check_stored(app, record.expected)

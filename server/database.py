@@ -1,9 +1,13 @@
 """Engine set-up that differs by database: SQLite needs a few settings to behave."""
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import Connection, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
 from server.extensions import db
@@ -26,11 +30,42 @@ def is_lock_error(error: BaseException) -> bool:
     return any(message in str(original).lower() for message in LOCK_MESSAGES)
 
 
+# Set while a read request writes beside its read (write_beside_read): that short
+# transaction is a writer.
+_beside_read = ContextVar("write_beside_read", default=False)
+# INSERT ... ON CONFLICT, per dialect.
+UPSERT_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+
+def in_read_request() -> bool:
+    return has_request_context() and request.method in READ_METHODS
+
+
 def _writes_expected() -> bool:
     """A request that only reads (GET/HEAD) must not take SQLite's write lock: one long
     export would otherwise block every upload. Everything else (other methods, CLI
     commands, scheduler jobs) is a writer."""
-    return not (has_request_context() and request.method in READ_METHODS)
+    return _beside_read.get() or not in_read_request()
+
+
+@contextmanager
+def write_beside_read() -> Iterator[Connection]:
+    """A short write transaction of its own, committed at once, for what a read request
+    keeps (a cached report). Its read transaction cannot write on SQLite once another
+    writer has committed since it began (SQLITE_BUSY_SNAPSHOT, no waiting); a fresh
+    IMMEDIATE transaction waits for the lock instead. When the session is bound to one
+    connection (the tests' rolled-back transaction), a savepoint stands in for it."""
+    bind = db.session.get_bind()
+    if isinstance(bind, Connection):
+        with bind.begin_nested():
+            yield bind
+        return
+    token = _beside_read.set(True)
+    try:
+        with bind.begin() as connection:
+            yield connection
+    finally:
+        _beside_read.reset(token)
 
 
 def _configure_sqlite(engine, busy_timeout_ms: int) -> None:

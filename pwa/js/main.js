@@ -2,7 +2,7 @@
 import { initLanguage, i18nEvents, t } from './i18n.js';
 import * as storage from './storage.js';
 import { createApi } from './api.js';
-import { Session } from './session.js';
+import { Session, deviceName } from './session.js';
 import { SyncEngine } from './sync.js';
 import { connection, isOnline } from './connection.js';
 import { DRAFT, OUTBOX } from './outbox.js';
@@ -158,12 +158,19 @@ swEvents.addEventListener('background-synced', () => engine.refreshCounts());
 session.addEventListener('change', () => {
   if (currentRoute === 'home') route();
 });
+// A card's link opened where the app already runs: sign in instead of routing to it.
+window.addEventListener('hashchange', (event) => {
+  const code = takeSigninCode();
+  if (code === null) return;
+  event.stopImmediatePropagation();
+  openSigninCard(code, ctx, { container: main, store: storage, device: deviceName() });
+});
 window.addEventListener('hashchange', route);
 
 async function boot() {
   renderStatus();
   await session.load();
-  if (signinCode !== null) await openSigninCard(signinCode, ctx, { container: main, store: storage });
+  if (signinCode !== null) await openSigninCard(signinCode, ctx, { container: main, store: storage, device: deviceName() });
   else await route();
   await engine.refreshCounts();
   engine.start();

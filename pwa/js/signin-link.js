@@ -5,7 +5,6 @@
 // refuses it without using it up (only_for_user_id).
 import { ApiError } from './api.js';
 import { UNSYNCED } from './outbox.js';
-import { deviceName } from './session.js';
 import { t } from './i18n.js';
 import { h, toast } from './ui/dom.js';
 
@@ -79,13 +78,13 @@ export async function unsentOf(store, userId) {
 
 /** Signs the session in with the code: {outcome: 'signed_in', user} or
  *  {outcome: 'invalid'|'other_user'|'offline'|'throttled'|'failed', current, waiting}. */
-export async function signInWithCode(code, { session, store, redeem = redeemSigninCode }) {
+export async function signInWithCode(code, { session, store, device = '', redeem = redeemSigninCode }) {
   const current = session.user ?? null;
   if (!code) return { outcome: 'invalid', current, waiting: 0 };
   const waiting = current ? await unsentOf(store, current.id) : 0;
   let body;
   try {
-    body = await redeem(code, { deviceName: deviceName(), onlyForUserId: waiting ? current.id : null });
+    body = await redeem(code, { deviceName: device, onlyForUserId: waiting ? current.id : null });
   } catch (error) {
     return { outcome: refusalOf(error), current, waiting };
   }
@@ -106,9 +105,9 @@ function showRefusal(message) {
 
 /** At start, with a code from the address: sign in and land on the home screen, or say why
  *  not over the screen the app would show anyway (the login screen, or the current home). */
-export async function openSigninCard(code, ctx, { container, store }) {
+export async function openSigninCard(code, ctx, { container, store, device }) {
   container.replaceChildren(h('div', { class: 'screen narrow' }, h('h1', { class: 'loading' }, t('signin_card_working'))));
-  const result = await signInWithCode(code, { session: ctx.session, store });
+  const result = await signInWithCode(code, { session: ctx.session, store, device });
   if (result.outcome === 'signed_in') {
     toast(t('signin_card_done', { name: result.user.display_name || result.user.username }));
     ctx.onLoggedIn();

@@ -12,14 +12,13 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import Connection, case, delete, literal, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from server.auth.models import LoginCounter
+from server.database import UPSERT_INSERTS
 from server.db_types import UTCDateTime, utcnow
 from server.extensions import db
 
 COUNTERS = LoginCounter.__table__
-_UPSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 def _user_key(username: str) -> str:
@@ -61,7 +60,7 @@ def _reserve(connection: Connection, key: str, now: datetime) -> tuple[int, date
     """Add one attempt to the key's window (a new window when the last one has passed);
     returns the count including this attempt, and when the window started."""
     expired = COUNTERS.c.window_started_at <= now - _window()
-    upsert = _UPSERTS[connection.dialect.name](COUNTERS).values(
+    upsert = UPSERT_INSERTS[connection.dialect.name](COUNTERS).values(
         key=key, window_started_at=now, failures=1)
     upsert = upsert.on_conflict_do_update(index_elements=[COUNTERS.c.key], set_={
         "failures": case((expired, 1), else_=COUNTERS.c.failures + 1),

@@ -9,11 +9,12 @@ import logging
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import OperationalError
 
 from reports.pdf import render_round_report
 from server.analytics.build import SummaryOptions, build_round_summary
 from server.analytics.queries import COUNTED_STATUSES
+from server.database import UPSERT_INSERTS, in_read_request, is_lock_error, write_beside_read
 from server.db_types import utcnow
 from server.extensions import db
 from server.reporting.access import round_report_units
@@ -79,20 +80,28 @@ def data_fingerprint(round_: Round, unit: Unit, lang: str) -> str:
 
 
 def _store(round_: Round, unit: Unit, lang: str, fingerprint: str, pdf: bytes) -> None:
-    cached = db.session.scalar(select(CachedReport).where(
-        CachedReport.round_id == round_.id, CachedReport.unit_id == unit.id,
-        CachedReport.lang == lang))
-    if cached is not None:
-        cached.fingerprint, cached.pdf, cached.created_at = fingerprint, pdf, utcnow()
-        db.session.flush()
+    """Keep the PDF for the next view: one upsert (a worker storing the same report at the
+    same time changes nothing that matters: theirs is as good as ours)."""
+    table = CachedReport.__table__
+    connection_dialect = db.session.get_bind().dialect.name
+    statement = UPSERT_INSERTS[connection_dialect](table).values(
+        round_id=round_.id, unit_id=unit.id, lang=lang, fingerprint=fingerprint, pdf=pdf,
+        created_at=utcnow())
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.round_id, table.c.unit_id, table.c.lang],
+        set_={"fingerprint": statement.excluded.fingerprint, "pdf": statement.excluded.pdf,
+              "created_at": statement.excluded.created_at})
+    if not in_read_request():
+        db.session.execute(statement)  # a job or a write request: its own transaction
         return
     try:
-        with db.session.begin_nested():
-            db.session.add(CachedReport(round_id=round_.id, unit_id=unit.id, lang=lang,
-                                        fingerprint=fingerprint, pdf=pdf))
-    except IntegrityError:
-        # another worker stored the same report meanwhile: theirs is as good as ours
-        log.info("report for round %s unit %s cached concurrently", round_.id, unit.id)
+        with write_beside_read() as connection:
+            connection.execute(statement)
+    except OperationalError as error:
+        if not is_lock_error(error):
+            raise
+        # Only a cache: the next view makes the report again.
+        log.warning("report for round %s unit %s not cached: database busy", round_.id, unit.id)
 
 
 def report_pdf(round_: Round, unit: Unit, lang: str = "vi") -> bytes:

@@ -8,6 +8,7 @@ silently overwritten, unsaved edits lost with the tab."""
 import json
 import os
 import re
+from pathlib import Path
 
 import pytest
 from designer_support import (
@@ -263,7 +264,7 @@ def test_a_new_admin_builds_previews_publishes_and_revises_a_form(page, site):
     assert without_report(versions[0]["definition"])["questions"] == [PROFILE, SERVICES]
 
     # Start a draft from it, re-word one satisfaction item: the comparability warning.
-    page.click("form[action$='/versions/%d/draft'] button" % versions[0]["id"])
+    page.click(f"form[action$='/versions/{versions[0]['id']}/draft'] button")
     page.wait_for_selector("#designer.designer-ready")
     pick(page, "access_location")
     page.fill(".question-editor [data-key='label:vi']", "Nơi tiếp nhận hồ sơ dễ tìm")
@@ -333,7 +334,7 @@ def test_a_colleagues_save_is_never_overwritten_silently(page, site):
 
     with page.expect_download() as download:
         banner.locator("button.keep-mine").click()
-    mine = json.loads(open(download.value.path(), encoding="utf-8").read())
+    mine = json.loads(Path(download.value.path()).read_text("utf-8"))
     assert mine["questions"][0]["questions"][2]["label"]["en"] == "Mine"
     page.wait_for_selector(".designer-notices .kept-copy")
     assert page.locator(".save-status").get_attribute("data-state") == "saved"

@@ -29,7 +29,7 @@ function checkbox(text, checked, onChange, key) {
  */
 export function questionEditor(ctx, path) {
   const { definition } = ctx;
-  const question = model.questionAt(definition, path);
+  const question = path ? model.questionAt(definition, path) : null;
   if (!question) {
     return h("div", { class: "editor-empty" }, h("p", { class: "muted" },
       tr("Chọn một câu hỏi trong danh sách để sửa, hoặc thêm câu hỏi mới.", "Choose a question in the list to edit it, or add a new one.")));
