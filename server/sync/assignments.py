@@ -14,6 +14,7 @@ from server.db_types import utcnow
 from server.extensions import db
 from server.people.models import User
 from server.rounds.models import Round, round_units
+from server.rounds.services import targets_of
 from server.units.models import Unit
 
 
@@ -60,9 +61,9 @@ def rounds_concerning(assigned: list[Unit], round_ids=None, *, current_only: boo
     return list(db.session.scalars(query.order_by(Round.opens_at, Round.id)))
 
 
-def _unit_entry(unit: Unit) -> dict:
+def _unit_entry(unit: Unit, target: int) -> dict:
     return {"id": unit.id, "name": unit.name, "kind": unit.kind,
-            "parent_name": unit.parent.name if unit.parent else None}
+            "parent_name": unit.parent.name if unit.parent else None, "target": target}
 
 
 def assignments_for(user: User, now: datetime | None = None) -> list[dict]:
@@ -73,10 +74,12 @@ def assignments_for(user: User, now: datetime | None = None) -> list[dict]:
     for round_ in rounds_concerning(assigned, current_only=True, now=now, with_parents=True):
         units = collectible_units(round_, assigned)
         if units:
+            own_targets = targets_of(round_.id)
             found.append({"id": round_.id, "title": round_.title,
                           "form_version_id": round_.form_version_id,
                           "opens_at": round_.opens_at, "closes_at": round_.closes_at,
                           "status": round_.effective_status(now),
-                          "units": [_unit_entry(unit) for unit in units],
+                          "units": [_unit_entry(unit, own_targets.get(unit.id)
+                                                or round_.target_per_unit) for unit in units],
                           "target_per_unit": round_.target_per_unit})
     return found

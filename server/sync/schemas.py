@@ -88,6 +88,8 @@ class AssignedUnitSchema(ma.Schema):
     name = ma.fields.String()
     kind = ma.fields.String()
     parent_name = ma.fields.String(allow_none=True)
+    # The unit's own target in this round (the round's target_per_unit unless set).
+    target = ma.fields.Integer()
 
 
 class AssignedRoundSchema(RoundBaseSchema):

@@ -20,7 +20,7 @@ register(`data:text/javascript,${encodeURIComponent(`
   }`)}`);
 
 const { testAnswers } = await import("../../server/static/admin/designer/test-answers.js");
-const { inLanguage } = await import("../../server/static/admin/designer/preview.js");
+const { inLanguage } = await import("../../server/static/admin/designer/preview-language.js");
 const { validateAnswers, applyLogic } = await import("../../pwa/js/form-logic.js");
 const SURVEY = JSON.parse(readFileSync(new URL("../../forms/resident_survey.json", import.meta.url), "utf8"));
 const TODAY = "2025-07-15";

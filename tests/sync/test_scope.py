@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
-from sync_support import DEFINITION, statuses, submit
+from sync_support import DEFINITION, build_area, statuses, submit
 
 from server.db_types import utcnow
 from server.people.models import DeviceToken
@@ -120,7 +120,8 @@ def test_assignments_list_only_the_volunteers_rounds_and_units(client, factory, 
     assert [(r["id"], r["status"]) for r in rounds] == [(area.round.id, "open"), (upcoming.id, "planned")]
     current = rounds[0]
     assert sorted(current["units"], key=lambda u: u["id"]) == [
-        {"id": g.id, "name": g.name, "kind": "residential_group", "parent_name": "Phường Hoa Lư"}
+        {"id": g.id, "name": g.name, "kind": "residential_group", "parent_name": "Phường Hoa Lư",
+         "target": 20}
         for g in area.groups[:2]]
     assert current["form_version_id"] == area.round.form_version_id
     assert current["title"] == "Khảo sát đợt 2 năm 2026" and current["target_per_unit"] == 20
@@ -148,3 +149,12 @@ def test_me_submissions_lists_only_what_this_volunteer_sent(client, factory, are
     assert len(by_round.get_json()["submissions"]) == 2
     bad = client.get("/api/v1/me/submissions?round_id=abc", headers=area.headers)
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "validation_error"
+
+
+def test_assignments_carry_each_units_own_target(client, factory):
+    from server.rounds.services import set_unit_targets
+    area = build_area(factory)
+    set_unit_targets(area.round, {area.groups[0].id: 35})
+    rounds = client.get("/api/v1/me/assignments", headers=area.headers).get_json()["rounds"]
+    targets = {unit["id"]: unit["target"] for unit in rounds[0]["units"]}
+    assert targets == {area.groups[0].id: 35, area.groups[1].id: 20}

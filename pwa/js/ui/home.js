@@ -55,7 +55,6 @@ function roundCard(round, ctx, counts, lastUnitId) {
   const label = (unit) => (oneParent ? pick(unit.name) : unitName(unit));
   const select = h('select', { id: selectId, class: 'select' },
     units.map((unit) => h('option', { value: unit.id, selected: unit === defaultUnit }, label(unit))));
-  const target = round.target_per_unit ?? 0;
 
   return h('section', { class: 'card round', 'aria-labelledby': titleId },
     h('h2', { id: titleId }, pick(round.title)),
@@ -68,6 +67,7 @@ function roundCard(round, ctx, counts, lastUnitId) {
     h('h3', { class: 'progress-title' }, t('progress_title')),
     h('ul', { class: 'progress-list' }, units.map((unit) => {
       const count = counts.get(`${round.id}:${unit.id}`) ?? { collected: 0, synced: 0 };
+      const target = unit.target ?? round.target_per_unit ?? 0;
       return h('li', {},
         h('span', { class: 'unit-name' }, label(unit)),
         h('span', { class: 'unit-count' }, t('progress_line', { collected: count.collected, synced: count.synced, target })),

@@ -6,13 +6,13 @@
 // dropped (the admin's wide window is not the phone's).
 import { setLanguage } from "../../../app/js/i18n.js";
 import { formView } from "../../../app/js/ui/form.js";
+import { inLanguage } from "./preview-language.js";
 import { testAnswers } from "./test-answers.js";
 import { h, languageName, tr } from "./ui.js";
 
 const APP_CSS = new URL("../../../app/app.css", import.meta.url);
 const APP_LANGUAGES = new Set(["vi", "en"]); // the app's own strings (buttons) exist in these
 const UPDATE_MS = 250;
-const TEXT_FIELDS = ["label", "hint", "constraint_message", "title", "description"];
 
 let sheetPromise = null;
 
@@ -39,29 +39,6 @@ function phoneSheet() {
     return sheet;
   });
   return sheetPromise;
-}
-
-/** The definition with every text in one language (Vietnamese where it is missing). */
-export function inLanguage(definition, language) {
-  const pickText = (label) => {
-    if (!label || typeof label !== "object") return label;
-    const text = label[language] || label.vi || Object.values(label)[0];
-    return text === undefined ? label : { vi: text };
-  };
-  const question = (q) => {
-    const copy = { ...q };
-    for (const field of TEXT_FIELDS) if (field in copy) copy[field] = pickText(copy[field]);
-    if (Array.isArray(q.questions)) copy.questions = q.questions.map(question);
-    return copy;
-  };
-  const lists = {};
-  for (const [name, choices] of Object.entries(definition.choice_lists ?? {})) {
-    lists[name] = Array.isArray(choices) ? choices.map((choice) => ({ ...choice, label: pickText(choice.label) })) : choices;
-  }
-  return {
-    ...definition, title: pickText(definition.title), choice_lists: lists,
-    questions: (definition.questions ?? []).filter((q) => q && typeof q === "object").map(question),
-  };
 }
 
 /**
