@@ -5,17 +5,27 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 5000
 HOST ?= 127.0.0.1
-export FLASK_APP := server:create_app
+# wsgi.py: the same app that the README's plain `.venv/bin/flask ...` commands find.
+export FLASK_APP := wsgi
 
-.PHONY: install run test test-python test-js lint bench clean
+.PHONY: install run test test-python test-js lint lock bench clean
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every installed package (dependencies and dev extras) to the versions
+# the suite last passed with; `make lock` refreshes it after a deliberate upgrade.
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# Upgrade within pyproject.toml's ranges, then pin what got installed (not the project itself).
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[dev]'
+	$(BIN)/python -m pip freeze --exclude-editable | grep -iv '^lang[-_]nghe' > constraints.txt
+	@touch $(STAMP)
 
 run: install
 	$(BIN)/flask db upgrade
@@ -36,7 +46,7 @@ test-js:
 	node --test tests/js/
 
 lint: install
-	$(BIN)/ruff check server reports tests bench
+	$(BIN)/ruff check server reports tests bench wsgi.py
 
 bench: install
 	$(BIN)/python bench/validate.py

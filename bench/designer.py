@@ -30,6 +30,7 @@ LATENCY_PROBE = """
 window.__latencies = [];
 for (const type of ["keydown", "click"]) {
   document.addEventListener(type, (event) => {
+    if (["Alt", "Control", "Shift", "Meta"].includes(event.key)) return; // the chord's own key counts
     const start = event.timeStamp;
     requestAnimationFrame(() => setTimeout(() => {
       window.__latencies.push({ type, key: event.key || null, ms: performance.now() - start });
@@ -64,7 +65,8 @@ def show(name: str, values: list[float], target: float = TARGET_MS):
 
 
 def run(questions: int, runs: int):
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the figures, not the request log
+    for name in ("werkzeug", "lang_nghe.request"):  # the figures, not the request log
+        logging.getLogger(name).setLevel(logging.WARNING)
     from designer_support import (
         CHROMIUM_ARGS,
         DESKTOP,
@@ -98,11 +100,12 @@ def run(questions: int, runs: int):
 
                 opens, typing, adding, moving, selecting, undoing, previews, saves = \
                     [], [], [], [], [], [], [], []
+                rows = None
                 for _ in range(runs):
                     page.goto(url)
                     page.wait_for_function("() => window.__openedAt !== undefined")
                     opens.append(page.evaluate("() => window.__openedAt"))
-                    rows = page.evaluate("() => window.formDesigner.list.rows.length")
+                    rows = rows or page.evaluate("() => window.formDesigner.list.rows.length")
                     idle(page)
                     page.evaluate("() => { window.__latencies = []; }")
 

@@ -79,10 +79,13 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "breakdowns_section": ("Kết quả theo địa bàn và nhóm người trả lời",
                            "Results by area and respondent group"),
     "suppressed": ("ẩn", "hidden"),
-    "suppressed_note": ("“ẩn”: ô dựa trên dưới {k} phiếu, không công bố để bảo vệ người trả lời "
-                        "và vì số liệu không đủ tin cậy.",
-                        "“hidden”: the cell rests on fewer than {k} responses and is not shown, "
-                        "to protect respondents and because the figure would be unreliable."),
+    "suppressed_note": ("“ẩn”: ô (hoặc số người của một nhóm) dựa trên dưới {k} phiếu, hoặc ô được "
+                        "ẩn thêm để không thể suy ra ô kia bằng phép trừ; không công bố để bảo "
+                        "vệ người trả lời.",
+                        "“hidden”: the cell (or a group's head count) rests on fewer than {k} "
+                        "responses, or is hidden as well so that the other cannot be worked out "
+                        "by subtraction; not shown, to protect respondents."),
+    "not_surveyed": ("chưa khảo sát", "not surveyed"),
     "n_col": ("Số phiếu", "N"),
     # comparison
     "comparison_section": ("So sánh với đợt trước", "Comparison with the previous round"),
@@ -98,8 +101,12 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "children_section": ("Xếp hạng các đơn vị trực thuộc", "Ranking of units"),
     "rank": ("Hạng", "Rank"),
     "index": ("Chỉ số", "Index"),
-    "children_note": ("Đơn vị có dưới {k} phiếu không được xếp hạng.",
-                      "Units with fewer than {k} responses are not ranked."),
+    "children_note": ("Đơn vị có dưới {k} phiếu (và khi chỉ một đơn vị như vậy, thêm đơn vị có ít "
+                      "phiếu nhất kế tiếp) không được xếp hạng; “chưa khảo sát”: đơn vị không "
+                      "thuộc đợt này.",
+                      "Units with fewer than {k} responses (and, when only one is, the next "
+                      "smallest too) are not ranked; “not surveyed”: the unit is not in this "
+                      "round."),
     # incidents
     "incidents_section": ("Phản ánh về “3 không”", "Reported “3 không” incidents"),
     "incidents_intro": ("Tỷ lệ người trả lời cho biết đã gặp tình huống dưới đây "
@@ -110,10 +117,15 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # comments
     "comments_section": ("Ý kiến, kiến nghị của người dân", "Residents' comments"),
     "no_comments": ("Không có ý kiến nào.", "No comments."),
-    "comments_truncated": ("Hiển thị {shown} trên tổng số {total} ý kiến.",
-                           "Showing {shown} of {total} comments."),
-    "comments_masked": ("Số điện thoại và số giấy tờ tùy thân trong ý kiến đã được che (***).",
-                        "Phone and ID numbers in comments have been masked (***)."),
+    "comments_truncated": ("Hiển thị {shown} trên {total} ý kiến (cách chọn: xem phần Phương "
+                           "pháp); bản xuất dữ liệu có đủ tất cả.",
+                           "Showing {shown} of {total} comments (how they are chosen: see "
+                           "Methodology); the data export has them all."),
+    "comments_grouped": ("Các ý kiến giống hệt nhau được gộp, kèm số lần (× 3).",
+                         "Identical comments are listed once with their count (× 3)."),
+    "comments_masked": ("Thông tin cá nhân trong ý kiến đã được che (xem phần Phương pháp).",
+                        "Personal details in comments have been masked (see Methodology)."),
+    "comment_repeats": ("× {count}", "× {count}"),
     # methodology
     "method_section": ("Phương pháp", "Methodology"),
     "method_share": ("Tỷ lệ hài lòng của một tiêu chí = số câu trả lời {satisfied} chia cho số câu "
@@ -132,10 +144,66 @@ _STRINGS: dict[str, tuple[str, str]] = {
                   "kiểm định hai tỷ lệ (xấp xỉ chuẩn); thay đổi được coi là rõ rệt khi p < {alpha}.",
                   "{confidence} confidence intervals by the Wilson method. Rounds are compared "
                   "with a two-proportion z-test; a change is clear when p < {alpha}."),
-    "method_suppression": ("Để bảo vệ người trả lời, mọi ô dựa trên dưới {k} phiếu đều bị ẩn "
-                           "({count} ô trong báo cáo này).",
-                           "To protect respondents, every cell resting on fewer than {k} "
-                           "responses is hidden ({count} in this report)."),
+    "method_suppression": ("Để bảo vệ người trả lời (ngưỡng k = {k}): đơn vị có dưới {k} phiếu "
+                           "không được lập báo cáo, không công bố số liệu nào, kể cả số phiếu. "
+                           "Trong báo cáo, bị ẩn: tiêu chí, câu hỏi và tình huống “3 không” có "
+                           "dưới {k} câu trả lời hợp lệ; nhóm tiêu chí mà mọi tiêu chí đều dưới "
+                           "{k}; ô của bảng phân tổ dựa trên dưới {k} phiếu; số người của một "
+                           "nhóm người trả lời (độ tuổi, giới tính…) dưới {k}; đơn vị trực thuộc "
+                           "có dưới {k} phiếu. Khi trong một cột, một nhóm hay một danh sách đơn "
+                           "vị chỉ có một số liệu bị ẩn, số liệu nhỏ nhất kế tiếp cũng bị ẩn để "
+                           "không thể suy ra bằng phép trừ. Số liệu đợt trước dựa trên dưới {k} "
+                           "phiếu không được dùng để so sánh. Số phiếu thu được của từng đơn vị "
+                           "(tiến độ) vẫn được công bố. Báo cáo này ẩn {count} số liệu.",
+                           "To protect respondents (threshold k = {k}): no report is made for a "
+                           "unit with fewer than {k} responses, and no figure is published for "
+                           "it, not even its count. Within a report, hidden are: items, "
+                           "questions and “3 không” incidents with fewer than {k} valid answers; "
+                           "a group of criteria whose every item has fewer than {k}; breakdown "
+                           "cells resting on fewer than {k} responses; the head count of a "
+                           "respondent group (age band, sex…) below {k}; child units with fewer "
+                           "than {k} responses. Where only one figure of a column, a group or a "
+                           "list of units is hidden, the next smallest is hidden too, so that it "
+                           "cannot be worked out by subtraction. Previous-round figures resting "
+                           "on fewer than {k} responses are not compared with. Each unit's number "
+                           "of responses (progress) is published. This report hides {count} "
+                           "figures."),
+    # one-page notices in place of a report
+    "notice_too_few_title": ("CHƯA ĐỦ PHIẾU ĐỂ LẬP BÁO CÁO", "TOO FEW RESPONSES TO REPORT"),
+    "notice_too_few": ("{unit} có dưới {k} phiếu trong {round}. Để bảo vệ người trả lời, báo cáo "
+                       "không được lập và không công bố số liệu nào, kể cả số phiếu.",
+                       "{unit} has fewer than {k} responses in {round}. To protect "
+                       "respondents, no report is made and no figure is published, not even "
+                       "the number of responses."),
+    "notice_no_data_title": ("CHƯA CÓ SỐ LIỆU", "NO DATA YET"),
+    "notice_no_data": ("{round} chưa có phiếu nào của {unit}.",
+                       "{round} has no responses for {unit} yet."),
+    "notice_threshold": ("Ngưỡng công bố: k = {k} phiếu.", "Publication threshold: k = {k} "
+                         "responses."),
+    "method_comments": (
+        "Ý kiến của người dân được in sau khi che: số điện thoại (di động và cố định, kể cả "
+        "dạng +84), số CMND (9 chữ số), CCCD (12 chữ số) và số tài khoản (10–19 chữ số, trừ số "
+        "đứng sau chữ “mã”) được thay bằng dấu *; địa chỉ e-mail thay bằng [email]; số nhà, "
+        "ngõ, ngách, hẻm, kiệt kèm số thay bằng [địa chỉ]; các từ viết hoa ngay sau anh, chị, "
+        "ông, bà, cô, chú, bác, em, cháu, cán bộ, đồng chí thay bằng [tên] (trừ chức danh, tên "
+        "cơ quan và địa danh như “ông Chủ tịch”, “xã Bà Điểm”). Tên viết theo cách khác (không "
+        "có từ xưng hô đứng trước) không được nhận ra và không bị che. Các ý kiến giống hệt "
+        "nhau (không kể hoa thường, khoảng trắng) được gộp và ghi số lần. Khi có hơn {limit} ý "
+        "kiến khác nhau, báo cáo lấy lần lượt từng ý kiến của mỗi đơn vị trực thuộc (ý kiến lặp"
+        " lại nhiều nhất, rồi cũ nhất trước) cho đến đủ {limit}; ý kiến chỉ ghi tên tổ/thôn khi"
+        " nơi đó có từ {k} phiếu trở lên.",
+        "Residents' comments are printed masked: phone numbers (mobile and landline, including "
+        "+84 forms), 9-digit CMND and 12-digit CCCD numbers and bank account numbers (10–19 "
+        "digits, except after the word “mã”) have their digits replaced by *; e-mail addresses "
+        "by [email]; house numbers and ngõ, ngách, hẻm, kiệt with a number by [địa chỉ]; the "
+        "capitalised words right after anh, chị, ông, bà, cô, chú, bác, em, cháu, cán bộ or "
+        "đồng chí by [tên] (except titles, offices and place names such as “ông Chủ tịch”, “xã "
+        "Bà Điểm”). A name written any other way (with no such word before it) is not "
+        "recognised and not masked. Identical comments (ignoring case and spacing) are listed "
+        "once with their count. When there are more than {limit} distinct comments, the report "
+        "takes them in turn from each child unit (most repeated, then oldest first) up to "
+        "{limit}; a comment names its residential group only when that group has at least {k} "
+        "responses."),
     "method_or": ("hoặc", "or"),
 }
 

@@ -8,6 +8,7 @@ from reportlab.platypus import Flowable, PageBreak
 
 from reports.formatting import format_datetime
 from reports.i18n import check_language, t
+from reports.notice import render_notice
 from reports.sections.breakdowns import breakdowns
 from reports.sections.closing import comments, incidents, methodology
 from reports.sections.comparison import children, comparison
@@ -51,6 +52,9 @@ def _story(context: Context) -> list[Flowable]:
 def render_round_report(summary: RoundSummary, lang: str = "vi") -> bytes:
     """The round report for one unit as PDF bytes, in Vietnamese ("vi") or English ("en")."""
     lang = check_language(lang)
+    if summary.withheld is not None:
+        # too few responses, or none yet: a one-page notice instead of the report
+        return render_notice(summary, lang)
     context = Context(summary=summary, lang=lang, width=CONTENT_WIDTH)
     output = io.BytesIO()
     title = f"{t('title', lang).capitalize()} - {summary.unit.name} - {summary.round.name}"

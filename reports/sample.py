@@ -12,6 +12,7 @@ import random
 from datetime import UTC, date, datetime
 from statistics import fmean
 
+from reports.comments import report_comments
 from reports.stats import compare_proportions, wilson_interval
 from reports.summary import (
     BreakdownCell,
@@ -20,7 +21,6 @@ from reports.summary import (
     BreakdownTable,
     ChildRank,
     ChoiceCount,
-    Comment,
     Comparison,
     Coverage,
     CoverageRow,
@@ -246,9 +246,11 @@ def sample_summary(*, children: int = 0, responses: int = 412, seed: int = 7,
         suppressed_cells += sum(child.suppressed for child in child_ranks)
 
     comment_count = max(len(COMMENTS), responses // 40)
-    comments = tuple(Comment(text=COMMENTS[i % len(COMMENTS)], question="comment",
-                             unit_name=sub_names[i % len(sub_names)])
-                     for i in range(comment_count))
+    # collected as the analytics collect them: masked, identical ones grouped, in turn by group
+    comments, comment_total = report_comments(
+        ((i % len(sub_names), "comment", COMMENTS[i % len(COMMENTS)])
+         for i in range(comment_count)),
+        list(range(len(sub_names))), dict(enumerate(sub_names)), limit=300)
     trend = QuestionSummary(
         name="trend", label=L("So với 6 tháng trước, chính quyền phục vụ người dân thế nào?",
                               "Compared with six months ago, how does the government serve you?"),
@@ -281,7 +283,7 @@ def sample_summary(*, children: int = 0, responses: int = 412, seed: int = 7,
         children=child_ranks,
         previous_round=RoundInfo(id=2, name="Đợt 2 năm 2024", starts_on=date(2024, 10, 1),
                                  ends_on=date(2024, 11, 15), status="closed"),
-        comments=comments,
+        comments=comments, comment_total=comment_total,
         methodology=Methodology(suppression_threshold=threshold,
                                 suppressed_cells=suppressed_cells),
     )

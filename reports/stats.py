@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-import re
 
+from reports.masking import mask_personal_numbers  # noqa: F401  (older callers import it here)
 from reports.summary import Comparison
 
 Z_95 = 1.959963984540054
@@ -55,19 +55,3 @@ def compare_proportions(x_now: int, n_now: int, x_prev: int, n_prev: int,
     return Comparison(share=previous, valid=n_prev,
                       change_pp=(x_now / n_now - previous) * 100,
                       p_value=p_value, significant=p_value < alpha)
-
-
-# Phone numbers: 0 or +84/84, then 8-10 more digits, optionally grouped by spaces, dots or
-# dashes ("0912 345 678", "+84 912.345.678"). ID numbers: 9 (CMND) or 12 (CCCD) digits in a
-# row. Money ("100.000.000 đồng") does not start with 0 and is grouped, so it is left alone.
-_PHONE = re.compile(r"(?<![\w+])(?:\+?84[ .\-]?|0)\d(?:[ .\-]?\d){7,9}(?!\d)")
-_ID_NUMBER = re.compile(r"(?<!\d)(?:\d{12}|\d{9})(?!\d)")
-
-
-def _hide_digits(match: re.Match[str]) -> str:
-    return re.sub(r"\d", "*", match.group(0))
-
-
-def mask_personal_numbers(text: str) -> str:
-    """Replace the digits of phone numbers and 9/12-digit ID numbers with '*'."""
-    return _PHONE.sub(_hide_digits, _ID_NUMBER.sub(_hide_digits, text))

@@ -103,6 +103,7 @@ class ChoiceCount:
     value: str                      # the stored choice value ("4", "yes", "na")
     label: LocalText
     count: int
+    suppressed: bool = False        # hidden with its breakdown row (a group count < k)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,7 @@ class QuestionSummary:
     skipped_by_logic: int = 0
     missing: int = 0                # relevant but unanswered
     not_applicable: int = 0
+    suppressed: bool = False        # fewer than k valid answers: the distribution is not shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,7 @@ class ItemSatisfaction:
     ci_low: float | None = None
     ci_high: float | None = None
     previous: Comparison | None = None
+    suppressed: bool = False        # fewer than k valid answers: share, interval, change hidden
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +158,7 @@ class IncidentRate:
     valid: int
     share: float | None
     previous: Comparison | None = None
+    suppressed: bool = False        # fewer than k valid answers: count and share hidden
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +180,7 @@ class BreakdownRow:
     label: LocalText
     n: int                          # responses in this row
     cells: tuple[BreakdownCell, ...]   # one per table column, same order
+    n_suppressed: bool = False      # the row's count is hidden (a respondent-group count < k)
 
     @property
     def suppressed(self) -> bool:
@@ -201,13 +206,15 @@ class ChildRank:
     suppressed: bool = False
     target: int | None = None
     previous_index: float | None = None
+    surveyed: bool = True           # False: the unit is not in the round ("not surveyed")
 
 
 @dataclass(frozen=True, slots=True)
 class Comment:
-    text: str                       # NFC, personal numbers already masked
+    text: str                       # NFC, masked by reports.masking.mask_comment
     question: str = ""
     unit_name: str = ""             # residential group it came from, if known
+    count: int = 1                  # identical comments (reports.comments.identity) grouped
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,9 +223,10 @@ class Methodology:
                                                LocalText("Rất hài lòng", "Very satisfied"))
     not_applicable_value: str = "na"
     suppression_threshold: int = 5
-    suppressed_cells: int = 0       # how many breakdown cells / child units were suppressed
+    suppressed_cells: int = 0       # how many figures were suppressed (cells, counts, items...)
     confidence: float = 0.95
     alpha: float = 0.05             # significance level of the round-on-round test
+    comment_limit: int = 300        # most comments a report prints (reports.comments)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,8 +246,12 @@ class RoundSummary:
     breakdowns: tuple[BreakdownTable, ...] = ()
     children: tuple[ChildRank, ...] = ()        # for a parent unit (province)
     previous_round: RoundInfo | None = None
-    comments: tuple[Comment, ...] = ()
+    comments: tuple[Comment, ...] = ()         # the printed sample (see reports.comments)
+    comment_total: int | None = None            # every comment, grouped or not; None: = shown
     methodology: Methodology = field(default_factory=Methodology)
+    # None: a full report. "no_data": the round has no response for the unit yet;
+    # "too_few": fewer than k responses: no figure at all is published (a one-page notice).
+    withheld: str | None = None
 
     def question(self, name: str) -> QuestionSummary | None:
         return next((q for q in self.questions if q.name == name), None)

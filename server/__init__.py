@@ -27,7 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from server import database, errors, models, request_edge, security  # noqa: F401  (models: the schema)
+    from server import database, errors, models, request_edge, request_log, security  # noqa: F401  (models: the schema)
     from server.admin import i18n as admin_i18n
     from server.admin import navigation as admin_navigation
     from server.auth import csrf
@@ -36,6 +36,7 @@ def _init_extensions(app: Flask) -> None:
 
     # First: routes pick up its URL converter, and its body limits apply before a hook reads.
     request_edge.init_app(app)
+    request_log.init_app(app)
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,

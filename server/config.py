@@ -81,8 +81,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     if not config.get("SECRET_KEY"):
         if config["ENVIRONMENT"] == "production":
-            raise ConfigError("SECRET_KEY must be set in production (LANG_NGHE_ENV=production).")
+            raise ConfigError("Thiếu SECRET_KEY / SECRET_KEY must be set in production "
+                              "(LANG_NGHE_ENV=production): export SECRET_KEY=\"$(python3 -c "
+                              "'import secrets; print(secrets.token_hex(32))')\"")
         config["SECRET_KEY"] = DEV_SECRET
     elif config["ENVIRONMENT"] == "production" and config["SECRET_KEY"] == DEV_SECRET:
-        raise ConfigError("SECRET_KEY must not be the development default in production.")
+        raise ConfigError("SECRET_KEY must not be the development default in production: "
+                          "set a long random value.")
     return config

@@ -56,7 +56,8 @@ def _breakdown(context: Context, breakdown: BreakdownTable) -> list[Flowable]:
     style = _header_style(labels, share_width - 2 * CELL_PADDING)
     header = [breakdown.title.text(lang), context.text("n_col"),
               *[para(label, style) for label in labels]]
-    rows = [[row.label.text(lang), format_int(row.n, lang),
+    rows = [[row.label.text(lang),
+             context.text("suppressed") if row.n_suppressed else format_int(row.n, lang),
              *[_cell(context, cell) for cell in row.cells]] for row in breakdown.rows]
     table = data_table(header, rows, [label_width, n_width, *[share_width] * columns],
                        numeric=tuple(range(1, columns + 2)))
@@ -70,8 +71,8 @@ def breakdowns(context: Context) -> list[Flowable]:
         story += _breakdown(context, breakdown)
     if not story:
         return []
-    if any(cell.suppressed for table in summary.breakdowns for row in table.rows
-           for cell in row.cells):
+    if any(row.n_suppressed or any(cell.suppressed for cell in row.cells)
+           for table in summary.breakdowns for row in table.rows):
         story += [Spacer(1, 2 * mm), para(context.text(
             "suppressed_note", k=summary.methodology.suppression_threshold), "muted")]
     return [context.heading("breakdowns_section"), *story]

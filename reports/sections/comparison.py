@@ -16,7 +16,7 @@ from reports.formatting import (
 from reports.sections.context import Context
 from reports.sections.overview import change_text
 from reports.styles import para
-from reports.summary import Comparison
+from reports.summary import ChildRank, Comparison
 from reports.tables import data_table
 
 
@@ -28,8 +28,10 @@ def _share_n(context: Context, share: float | None, n: int | None) -> str:
 
 
 def _row(context: Context, label: str, share: float | None, valid: int | None,
-         previous: Comparison | None) -> list:
+         previous: Comparison | None, suppressed: bool = False) -> list:
     lang = context.lang
+    if suppressed:
+        return [label, "–", context.text("suppressed"), "–", "–", "–"]
     if previous is None:
         return [label, "–", _share_n(context, share, valid), "–", "–", "–"]
     significant = "–" if previous.significant is None else context.text(
@@ -52,11 +54,12 @@ def comparison(context: Context) -> list[Flowable]:
         bold.append(len(rows))
         rows.append(_row(context, group.label.text(lang), group.share, None, group.previous))
         for item in summary.items_of(group.key):
-            row = _row(context, item.label.text(lang), item.share, item.valid, item.previous)
+            row = _row(context, item.label.text(lang), item.share, item.valid, item.previous,
+                       item.suppressed)
             rows.append([para(row[0], "cell_indent"), *row[1:]])
     for incident in summary.incidents:
         rows.append(_row(context, incident.label.text(lang), incident.share, incident.valid,
-                         incident.previous))
+                         incident.previous, incident.suppressed))
     intro = context.text(
         "comparison_intro", round=previous_round.name,
         period=format_date_range(previous_round.starts_on, previous_round.ends_on, lang),
@@ -67,6 +70,14 @@ def comparison(context: Context) -> list[Flowable]:
                         context.text("p_value"), context.text("significant")],
                        rows, widths, numeric=(1, 2, 3, 4, 5), bold_rows=bold)
     return [context.heading("comparison_section"), para(intro, "muted"), table]
+
+
+def _child_index(context: Context, child: ChildRank) -> str:
+    if not child.surveyed:
+        return context.text("not_surveyed")
+    if child.suppressed:
+        return context.text("suppressed")
+    return format_percent(child.index, context.lang)
 
 
 def children(context: Context) -> list[Flowable]:
@@ -84,8 +95,7 @@ def children(context: Context) -> list[Flowable]:
         rows.append([
             str(child.rank) if child.rank is not None else "–",
             child.name, format_int(child.responses, lang),
-            context.text("suppressed") if child.suppressed
-            else format_percent(child.index, lang),
+            _child_index(context, child),
             format_percent(child.previous_index, lang),
             change_text(context, change)])
     widths = [14 * mm, context.width - 106 * mm, 20 * mm, 22 * mm, 22 * mm, 28 * mm]

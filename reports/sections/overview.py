@@ -104,7 +104,9 @@ def _movers_table(context: Context, rising: bool) -> Flowable:
 
 def _incidents_table(context: Context) -> Flowable:
     lang = context.lang
-    rows = [[incident.label.text(lang), format_int(incident.count, lang),
+    rows = [[incident.label.text(lang),
+             context.text("suppressed") if incident.suppressed
+             else format_int(incident.count, lang),
              format_percent(incident.share, lang),
              change_text(context, incident.previous)]
             for incident in context.summary.incidents]

@@ -26,7 +26,7 @@ def _blocks(context: Context) -> list[GroupIndex]:
 def _group_chart(context: Context, group: GroupIndex) -> Flowable:
     lang = context.lang
     rows = [BarRow(label=item.label.text(lang), share=item.share, n=item.valid,
-                   ci_low=item.ci_low, ci_high=item.ci_high)
+                   ci_low=item.ci_low, ci_high=item.ci_high, suppressed=item.suppressed)
             for item in context.summary.items_of(group.key)]
     title = rich(markup("{label}: <font color='#1E5AA8'>{share}</font>",
                         label=group.label.text(lang), share=format_percent(group.share, lang)),
@@ -64,8 +64,8 @@ def likert_distributions(context: Context) -> list[Flowable]:
         rows = []
         for item in summary.items_of(group.key):
             question = summary.question(item.question)
-            if question is None:
-                continue
+            if question is None or question.suppressed:
+                continue   # fewer than k valid answers: no distribution
             counts = [choice.count for choice in _levels(context, question)]
             rows.append(LikertRow(label=item.label.text(lang), counts=counts,
                                   valid=question.valid))
@@ -80,7 +80,9 @@ def likert_distributions(context: Context) -> list[Flowable]:
 
 def _question_block(context: Context, question: QuestionSummary) -> Flowable:
     lang = context.lang
-    rows = [[choice.label.text(lang), format_int(choice.count, lang),
+    hidden = context.text("suppressed")
+    rows = [[choice.label.text(lang), hidden, hidden] if choice.suppressed else
+            [choice.label.text(lang), format_int(choice.count, lang),
              format_percent(choice.count / question.valid if question.valid else None, lang)]
             for choice in question.distribution]
     counts = context.text("question_counts", valid=format_int(question.valid, lang),
@@ -97,7 +99,8 @@ def other_questions(context: Context) -> list[Flowable]:
     """Questions that are not satisfaction items (overall rating, trend, respondent profile)."""
     item_names = {item.question for item in context.summary.items}
     questions = [question for question in context.summary.questions
-                 if question.name not in item_names and question.distribution]
+                 if question.name not in item_names and question.distribution
+                 and not question.suppressed]
     if not questions:
         return []
     blocks = [_question_block(context, question) for question in questions]

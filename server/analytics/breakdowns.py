@@ -61,28 +61,28 @@ def dimension_rows(spec: FormSpec, dimension: str,
     return rows
 
 
-def suppressed_cells(tables: tuple[BreakdownTable, ...]) -> int:
-    return sum(cell.suppressed for table in tables for row in table.rows for cell in row.cells)
-
-
 def child_ranking(spec: FormSpec, children: list[tuple[int, str, int | None]],
                   tallies: dict, previous: dict | None, threshold: int) -> tuple[ChildRank, ...]:
     """Each child (id, name, target) with its overall index, ranked best first (ties share a
-    rank); a child with fewer than `threshold` responses is neither shown nor ranked."""
+    rank); a child with fewer than `threshold` responses is neither shown nor ranked, one not
+    in the round (no target, no response) is "not surveyed"."""
     entries = []
     for unit_id, name, target in children:
         tally = tallies.get(unit_id, Tally())
-        suppressed = tally.responses < threshold
+        surveyed = target is not None or tally.responses > 0
+        suppressed = surveyed and tally.responses < threshold
         index = None if suppressed else overall_index(spec, tally)
         previous_index = None
         before = (previous or {}).get(unit_id)
         if before is not None and before.responses >= threshold:
             previous_index = overall_index(spec, before)
         entries.append((unit_id, name, tally.responses, index, suppressed, target,
-                        previous_index))
+                        previous_index, surveyed))
     ranked = sorted((entry[3] for entry in entries if entry[3] is not None), reverse=True)
     return tuple(
         ChildRank(unit_id=unit_id, name=name, responses=responses, index=index,
                   rank=ranked.index(index) + 1 if index is not None else None,
-                  suppressed=suppressed, target=target, previous_index=previous_index)
-        for unit_id, name, responses, index, suppressed, target, previous_index in entries)
+                  suppressed=suppressed, target=target, previous_index=previous_index,
+                  surveyed=surveyed)
+        for unit_id, name, responses, index, suppressed, target, previous_index, surveyed
+        in entries)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from reports.stats import mask_personal_numbers
+from reports.comments import report_comments
 from reports.summary import (
     Comment,
     Coverage,
@@ -25,7 +25,6 @@ from server.analytics.breakdowns import (
     breakdown_table,
     child_ranking,
     dimension_rows,
-    suppressed_cells,
 )
 from server.analytics.figures import (
     group_index,
@@ -37,6 +36,7 @@ from server.analytics.figures import (
 )
 from server.analytics.scope import UnitScope, unit_scope
 from server.analytics.spec import FormSpec, form_spec
+from server.analytics.suppression import suppress
 from server.analytics.tallies import (
     Tally,
     tallies_by_breakdown,
@@ -140,8 +140,10 @@ def _breakdowns(session: Session, spec: FormSpec, round_id: int, scope: UnitScop
                 tallies: _RoundTallies, threshold: int):
     tables = []
     if scope.children:
+        # a child unit not in the round is "not surveyed" (in the ranking), not a hidden row
         rows = [(str(child.id), LocalText(child.name),
-                 tallies.by_bucket.get(child.id, Tally())) for child in scope.children]
+                 tallies.by_bucket.get(child.id, Tally())) for child in scope.children
+                if child.target is not None or child.id in tallies.by_bucket]
         key = "residential_group" if scope.children_are_residential else "unit"
         tables.append(breakdown_table(spec, key, BY_UNIT_TITLE[scope.children_are_residential],
                                       rows, threshold))
@@ -159,27 +161,24 @@ def _breakdowns(session: Session, spec: FormSpec, round_id: int, scope: UnitScop
 
 
 def _comments(session: Session, spec: FormSpec, round_id: int, scope: UnitScope,
-              tallies: _RoundTallies, options: SummaryOptions) -> tuple[Comment, ...]:
+              tallies: _RoundTallies, options: SummaryOptions) -> tuple[tuple[Comment, ...], int]:
+    """The printed comments (grouped, masked, sampled in turn from each child unit) and the
+    number of comments in all."""
     # a comment from a small group is not attributed to it: that could identify the writer
     names = {child.id: child.name for child in scope.children
              if tallies.by_bucket.get(child.id, Tally()).responses
              >= options.suppression_threshold}
-    limit = options.comment_limit
-    rows = queries.comment_rows(session, queries.Scope(round_id, scope.unit.path),
-                                spec.comments, limit)
-    comments = []
-    for unit_id, question, value in rows:
-        cleaned = mask_personal_numbers(nfc(str(value)).strip())
-        if cleaned:
-            comments.append(Comment(text=cleaned, question=question,
-                                    unit_name=names.get(scope.bucket_of.get(unit_id), "")))
-    return tuple(comments)
+    rows = queries.comment_rows(session, queries.Scope(round_id, scope.unit.path), spec.comments)
+    return report_comments(
+        ((scope.bucket_of.get(unit_id), question, str(value)) for unit_id, question, value in rows),
+        [child.id for child in scope.children], names, options.comment_limit)
 
 
 def build_round_summary(session: Session, round_: Round, unit: Unit,
                         options: SummaryOptions | None = None,
                         now: datetime | None = None) -> RoundSummary:
-    """Everything the report says about `unit` in `round_`, aggregated by the database."""
+    """Everything the report may say about `unit` in `round_`, aggregated by the database,
+    with every figure resting on fewer than k responses suppressed (analytics.suppression)."""
     options = options or SummaryOptions()
     threshold = options.suppression_threshold
     spec = form_spec(round_.form_version.definition)
@@ -188,7 +187,8 @@ def build_round_summary(session: Session, round_: Round, unit: Unit,
 
     before_round = previous_round(round_)
     before = _compared_tallies(session, spec, before_round.id, scope) if before_round else None
-    if before is not None and before.all.responses == 0:
+    # a previous round resting on fewer than k responses is not compared with at all
+    if before is not None and before.all.responses < threshold:
         before_round, before = None, None
     previous_all = before.all if before else None
 
@@ -204,8 +204,8 @@ def build_round_summary(session: Session, round_: Round, unit: Unit,
         children = child_ranking(spec, [(c.id, c.name, c.target) for c in scope.children],
                                  current.by_bucket, before.by_bucket if before else None,
                                  threshold)
-    hidden = suppressed_cells(breakdowns) + sum(child.suppressed for child in children)
-    return RoundSummary(
+    comments, comment_total = _comments(session, spec, round_.id, scope, current, options)
+    summary = RoundSummary(
         unit=UnitInfo(id=unit.id, name=nfc(unit.name), kind=unit.kind,
                       parent_names=tuple(nfc(a.name) for a in ancestors(unit))),
         round=round_info(round_),
@@ -220,7 +220,8 @@ def build_round_summary(session: Session, round_: Round, unit: Unit,
         incidents=incident_rates(spec, current.all, previous_all, ALPHA),
         breakdowns=breakdowns, children=children,
         previous_round=round_info(before_round) if before_round else None,
-        comments=_comments(session, spec, round_.id, scope, current, options),
-        methodology=Methodology(suppression_threshold=threshold, suppressed_cells=hidden,
-                                alpha=ALPHA),
+        comments=comments, comment_total=comment_total,
+        methodology=Methodology(suppression_threshold=threshold, alpha=ALPHA,
+                                comment_limit=options.comment_limit),
     )
+    return suppress(summary, threshold)

@@ -89,35 +89,19 @@ _RESPONSES = """
 SELECT r.unit_id, COUNT(*) AS n FROM responses r WHERE @SCOPE GROUP BY r.unit_id
 """
 
-# Only the first responses that have a comment are exploded (each gives at least one row, so
-# the first `limit` rows are among them), not every answer of the scope; and only their ids
-# are sorted, not the whole rows.
-_COMMENTED = {
-    "sqlite": "EXISTS (SELECT 1 FROM json_each(r.answers) c WHERE c.key IN :comment_names)",
-    "postgresql": "EXISTS (SELECT 1 FROM jsonb_object_keys(r.answers) AS c(key)"
-                  " WHERE c.key IN :comment_names)",
+# Every comment of the scope: the report groups identical ones and samples across child
+# units, so it needs them all. One pass over the responses reads each comment question by its
+# path (one column each) without exploding the rest of the answers; rows without any comment
+# are dropped by the database.
+_COMMENT_VALUE = {
+    "sqlite": "json_extract(r.answers, :path{i})",
+    "postgresql": "r.answers ->> :name{i}",
 }
-_FIRST_COMMENTED = """
-(SELECT r.id FROM responses r
- WHERE @SCOPE AND @COMMENTED ORDER BY r.completed_at, r.id LIMIT :limit) AS f
-JOIN responses r ON r.id = f.id
+_COMMENTS = """
+SELECT * FROM (
+  SELECT r.unit_id, r.completed_at, r.id, @COLUMNS FROM responses r WHERE @SCOPE
+) AS c WHERE @ANY
 """
-_COMMENTS = {
-    "sqlite": f"""
-SELECT r.unit_id, a.key AS question, CAST(a.value AS TEXT) AS value
-FROM {_FIRST_COMMENTED} JOIN json_each(r.answers) a
-WHERE a.key IN :comment_names
-ORDER BY r.completed_at, r.id, a.key
-LIMIT :limit
-""".replace("@COMMENTED", _COMMENTED["sqlite"]),
-    "postgresql": f"""
-SELECT r.unit_id, a.key AS question, a.value AS value
-FROM {_FIRST_COMMENTED} CROSS JOIN LATERAL jsonb_each_text(r.answers) a
-WHERE a.key IN :comment_names
-ORDER BY r.completed_at, r.id, a.key
-LIMIT :limit
-""".replace("@COMMENTED", _COMMENTED["postgresql"]),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +219,21 @@ def unit_measure_counts(session: Session, scope: Scope, measures: tuple[Measure,
     return _measure_counts(session, scope, [("unit_id", "r.unit_id")], measures)
 
 
-def comment_rows(session: Session, scope: Scope, comment_names: tuple[str, ...], limit: int):
-    """Rows (unit_id, question, text), oldest response first."""
-    params = {**scope.params(), "comment_names": list(comment_names) or [""], "limit": limit}
-    return _run(session, scope, _COMMENTS[_dialect(session)], params, ("comment_names",))
+def comment_rows(session: Session, scope: Scope, comment_names: tuple[str, ...]):
+    """Rows (unit_id, question, text) of every comment, oldest response first (questions in
+    the form's order within a response)."""
+    if not comment_names:
+        return []
+    dialect = _dialect(session)
+    value = _COMMENT_VALUE[dialect]
+    columns = ", ".join(f"{value.format(i=i)} AS c{i}" for i in range(len(comment_names)))
+    any_comment = " OR ".join(f"c{i} IS NOT NULL" for i in range(len(comment_names)))
+    sql = (_COMMENTS.replace("@COLUMNS", columns).replace("@ANY", any_comment)
+           + " ORDER BY c.completed_at, c.id")
+    params = scope.params()
+    for i, name in enumerate(comment_names):
+        # SQLite reads a JSON path, PostgreSQL a key
+        params.update({f"path{i}": f'$."{name}"'} if dialect == "sqlite" else {f"name{i}": name})
+    return [(row[0], name, value)
+            for row in _run(session, scope, sql, params, ())
+            for name, value in zip(comment_names, row[3:], strict=True) if value is not None]

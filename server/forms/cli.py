@@ -21,6 +21,9 @@ def _fail(lines: list[str]) -> None:
 
 
 def _read_xlsform(path: Path) -> dict:
+    if path.suffix.lower() != ".xlsx":
+        _fail([f"{path.name}: cần một tệp XLSForm .xlsx (lưu từ Excel hoặc LibreOffice) / "
+               "needs an XLSForm .xlsx workbook (save it as .xlsx from Excel or LibreOffice)."])
     try:
         definition, warnings = import_xlsform(path, fallback_name=path.stem)
     except XLSFormError as error:

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 LANGUAGES = ("vi", "en")
 # Bump when the summary or the PDF changes shape, so cached reports are made again.
-REPORT_FORMAT = 2
+REPORT_FORMAT = 3
 
 
 def summary_options() -> SummaryOptions:

@@ -32,8 +32,8 @@ def _formatters() -> dict:
         "day": lambda moment: format_date(moment, "vi"),
         "kind_label": lambda kind: UNIT_KIND_LABELS.get(kind, {}).get("vi", kind),
         "status_label": lambda status: STATUS_LABELS.get(status, status),
-        "has_suppressed": lambda table: any(cell.suppressed for row in table.rows
-                                            for cell in row.cells),
+        "has_suppressed": lambda table: any(row.n_suppressed or any(
+            cell.suppressed for cell in row.cells) for row in table.rows),
     }
 
 

@@ -9,6 +9,7 @@ start, runs each job for the current slot (the claim skips it if it ran already)
 """
 
 import logging
+import signal
 from datetime import datetime
 
 import click
@@ -114,14 +115,28 @@ def close_due_rounds(now: datetime) -> list[int]:
     return done
 
 
+def _exit_on_signal(signum, frame):
+    raise SystemExit(0)
+
+
 @click.command("scheduler")
 def scheduler_command():
     """Run the scheduler in the foreground (its own process in production)."""
     from server.scheduling import build_scheduler
 
     scheduler = build_scheduler(current_app._get_current_object(), blocking=True)
+    # systemd stops a service with SIGTERM, a terminal with SIGINT: both end the loop the
+    # way APScheduler documents (SystemExit/KeyboardInterrupt out of start()), then running
+    # jobs are let finish and the process exits 0 instead of dying mid-job.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     click.echo("Scheduler running; jobs: " + ", ".join(JOBS))
-    scheduler.start()
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    if scheduler.running:
+        scheduler.shutdown(wait=True)
+    click.echo("Scheduler stopped.")
 
 
 @click.command("run-jobs")

@@ -10,6 +10,7 @@ from server.auth.api_auth import api_login_required
 from server.errors import ApiError, ErrorSchema
 from server.extensions import db
 from server.forms.models import FormVersion
+from server.request_log import log_upload_outcome
 from server.sync.assignments import assignments_for
 from server.sync.client_report import CLIENT_REPORT_PARAMETERS, note_sync, read_client_report
 from server.sync.conditional import IF_NONE_MATCH, etag_of, not_modified
@@ -109,6 +110,7 @@ class Submissions(MethodView):
         as a sync (see GET /me/assignments for the X-App-Version and X-Queued-Count headers)."""
         # A lock error propagates: the request rolls back (nothing stored) and answers 503.
         results = ingest_batch(g.current_user, batch["submissions"])
+        log_upload_outcome(results)
         note_sync(g.current_user, read_client_report(request.headers))
         return {"results": results}
 

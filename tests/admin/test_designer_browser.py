@@ -19,6 +19,7 @@ from designer_support import (
     chromium_path,
     log_in,
     open_designer,
+    playwright_session,
     wait_saved,
 )
 
@@ -49,8 +50,7 @@ def browser_executable() -> str:
 
 @pytest.fixture(scope="module")
 def browser(browser_executable):
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as driver:
+    with playwright_session() as driver:
         chromium = driver.chromium.launch(executable_path=browser_executable, headless=True,
                                           args=CHROMIUM_ARGS)
         yield chromium
@@ -71,6 +71,9 @@ def page(browser, site):
     opened = context.new_page()
     errors = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
+    # No inline script or style anywhere: the page's Content-Security-Policy would refuse it.
+    opened.on("console", lambda message: errors.append(message.text)
+              if "Content Security Policy" in message.text else None)
     log_in(opened, site)
     yield opened
     context.close()
@@ -126,7 +129,9 @@ def fill_list(page, list_name, choices):
 
 def choose_list(page, list_name):
     page.select_option(".question-editor select.choice-list-select", list_name)
-    page.wait_for_selector(f".question-editor .choice-list-editor[data-list='{list_name}']")
+    # A list shared by several questions is there, folded away.
+    page.wait_for_selector(f".question-editor .choice-list-editor[data-list='{list_name}']",
+                           state="attached")
 
 
 def build_select(page, question, first_in_group=False):
@@ -208,9 +213,12 @@ def test_a_new_admin_builds_previews_publishes_and_revises_a_form(page, site):
     page.wait_for_selector("#designer.designer-ready")
     draft_id = int(page.locator("#designer").get_attribute("data-draft-id"))
 
-    # Group 1: who the resident is.
+    # Group 1: who the resident is. Its English label is missing until typed: flagged.
     add(page, "group")
+    assert "en" in page.locator(".qrow.selected .flag-missing").text_content()
+    assert "missing" in page.locator(".question-editor [data-key='label:en']").get_attribute("class")
     name_and_label(page, PROFILE)
+    assert page.locator(".qrow.selected .flag-missing").count() == 0
     add(page, "note", "inside")
     name_and_label(page, PROFILE["questions"][0])
     for question in PROFILE["questions"][1:]:
@@ -243,7 +251,7 @@ def test_a_new_admin_builds_previews_publishes_and_revises_a_form(page, site):
 
     # The phone preview runs the volunteer app's renderer and logic.
     pick(page, "access_location")
-    assert phone(page).get_attribute("lang") == "vi"
+    assert phone(page).locator(".phone-body").get_attribute("lang") == "vi"
     page.wait_for_selector(".preview-status:has-text('access_location')")  # hidden: not dealt with
     pick(page, "dealt_with_commune")
     phone(page).locator("label.choice:has-text('Có')").click()
@@ -253,6 +261,7 @@ def test_a_new_admin_builds_previews_publishes_and_revises_a_form(page, site):
     box = phone(page).bounding_box()
     assert round(box["width"]) == 360 and round(box["height"]) == 740
     page.click("button.preview-language[data-language=en]")
+    assert phone(page).locator(".phone-body").get_attribute("lang") == "en"
     phone(page).locator("text=" + SERVICES["questions"][1]["questions"][0]["label"]["en"]).wait_for()
     page.click("button.fill-answers")
     page.wait_for_selector(".preview-status:has-text('câu trả lời thử')")
@@ -362,3 +371,43 @@ def test_unsaved_edits_survive_a_closed_tab_and_are_offered_back(page, site):
     wait_saved(reopened)
     assert site.stored_draft(draft_id)["definition"]["questions"][0]["questions"][2]["label"]["en"] \
         == "Typed with no connection"
+
+
+def test_questions_move_by_keyboard_and_by_drag_and_copies_keep_their_logic(page, site):
+    draft_id = site.create_draft("moving", json.loads(json.dumps(REFERENCE)))
+    open_designer(page, site, draft_id)
+
+    def profile_names():
+        wait_saved(page)
+        return [q["name"] for q in site.stored_draft(draft_id)["definition"]["questions"][0]["questions"]]
+
+    # Keyboard: Alt+ArrowUp on the focused list moves the selected question, and says where.
+    pick(page, "sex")
+    page.focus("#designer-question-list")
+    page.keyboard.press("Alt+ArrowUp")
+    page.wait_for_function("() => document.querySelector('#designer-live').textContent.includes('sex')")
+    assert "2" in page.locator("#designer-live").text_content()
+    assert "sec_profile" in page.locator("#designer-live").text_content()
+    assert profile_names() == ["intro", "sex", "age_band", "dealt_with_commune"]
+    page.keyboard.press("Control+z")
+    assert profile_names() == ["intro", "age_band", "sex", "dealt_with_commune"]
+
+    # Drag: intro dropped on the lower half of dealt_with_commune goes after it.
+    source = page.locator(".qrow[data-name='intro']")
+    target = page.locator(".qrow[data-name='dealt_with_commune']")
+    box = target.bounding_box()
+    source.drag_to(target, target_position={"x": box["width"] / 2, "y": box["height"] * 0.8})
+    assert profile_names() == ["age_band", "sex", "dealt_with_commune", "intro"]
+
+    # A copy gets a fresh name; its condition is the same text and still shows in the builder.
+    pick(page, "harassment_detail")
+    page.click(".question-editor button.duplicate-question")
+    page.wait_for_selector(".question-editor[data-name='harassment_detail_copy']")
+    condition = page.locator(".question-editor fieldset.condition-relevant")
+    assert condition.locator("textarea.expr-text").input_value() == "${harassment} = 'yes'"
+    assert condition.locator("select.cond-question").input_value() == "harassment"
+    assert condition.locator("select.cond-operator").input_value() == "="
+    wait_saved(page)
+    three_nos = site.stored_draft(draft_id)["definition"]["questions"][3]["questions"]
+    assert [q["name"] for q in three_nos][:3] == ["harassment", "harassment_detail", "harassment_detail_copy"]
+    assert three_nos[2]["relevant"] == three_nos[1]["relevant"]

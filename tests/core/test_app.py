@@ -7,7 +7,7 @@ from server.config import ConfigError
 def test_health_reports_database_ok(client):
     response = client.get("/api/v1/health")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "scheduler_last_run": None}
 
 
 def test_health_answers_503_when_database_is_unreachable(tmp_path):

@@ -103,3 +103,35 @@ def test_small_groups_are_hidden_in_the_pdf(commune_report, pdf_text):
     small = next(line for line in text.splitlines() if "Tổ dân phố Kỳ Lân" in line
                  and "ẩn" in line)
     assert small.count("ẩn") == 3 and "%" not in small
+
+
+def test_units_under_k_and_their_complement_are_hidden_the_rest_matches_the_csv(
+        commune_report, pdf_text, client, dataset, bearer):
+    """Independently from the CSV: the group under k gets a notice, not a report; in the
+    commune's table it is hidden together with the next smallest group (else the commune's
+    figures minus the others would give it away); the largest is printed and exact."""
+    k = 5
+    now = commune_report["now"]
+    counts = {group.name: sum(int(row["unit_id"]) == group.id for row in now)
+              for group in commune_report["groups"]}
+    ordered = sorted(counts, key=counts.get)
+    small, complement, largest = ordered
+    assert counts[small] < k <= counts[complement]
+    text = pdf_text(commune_report["vi"].data)
+    table_rows = [line for line in text.splitlines()
+                  if line.strip().startswith(tuple(counts)) and "ẩn" in line]
+    hidden = {name for name in counts for line in table_rows if line.strip().startswith(name)}
+    assert hidden == {small, complement}
+    for line in table_rows:
+        assert "%" not in line
+    largest_rows = [row for row in now if counts[largest]
+                    and int(row["unit_id"]) == next(g.id for g in commune_report["groups"]
+                                                     if g.name == largest)]
+    assert any(line.strip().startswith(largest) and percent(overall_index(largest_rows), "vi")
+               in line for line in text.splitlines())
+    group = next(g for g in commune_report["groups"] if g.name == small)
+    notice = client.get(f"/api/v1/rounds/{dataset.current.id}/units/{group.id}/report.pdf",
+                        headers=bearer(dataset.official))
+    notice_text = " ".join(pdf_text(notice.data).split())
+    assert "CHƯA ĐỦ PHIẾU ĐỂ LẬP BÁO CÁO" in notice_text and "%" not in notice_text
+    assert f" {counts[small]} " not in f" {notice_text} "

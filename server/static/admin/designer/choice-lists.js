@@ -53,7 +53,7 @@ export function choiceListEditor(ctx, listName) {
   });
 
   const head = h("tr", {}, h("th", { scope: "col" }, tr("Giá trị", "Value")),
-    ctx.languages.map((language) => h("th", { scope: "col", lang: language }, languageName(language))),
+    ctx.languages.map((language) => h("th", { scope: "col" }, languageName(language))),
     h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, tr("Thao tác", "Actions"))));
   const rows = choices.map((choice, index) => {
     const valueInput = h("input", {

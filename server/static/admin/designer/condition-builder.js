@@ -113,6 +113,20 @@ export function modelOfAst(ast) {
  */
 export function readExpression(text) {
   if (text === undefined || text === null || text === "") return { status: "empty", model: emptyModel() };
+  // The list reads every shown question's expressions on each redraw: remember the readings.
+  let reading = readings.get(text);
+  if (!reading) {
+    if (readings.size >= READINGS_KEPT) readings.clear();
+    reading = read(text);
+    readings.set(text, reading);
+  }
+  return structuredClone(reading);
+}
+
+const readings = new Map();
+const READINGS_KEPT = 4096;
+
+function read(text) {
   let ast;
   try {
     ast = parse(text);

@@ -54,17 +54,32 @@ export function conditionEditor({ field, text, definition, question, onChange })
   let model = structuredClone(condition.reading.model ?? emptyModel());
   let shownKey = null;
 
-  const candidates = flatten(definition).map((row) => row.question)
-    .filter((q) => ANSWER_TYPES.has(q.type) && (field === "constraint" || q.name !== question.name));
-  const byName = new Map(candidates.map((q) => [q.name, q]));
-  const subjectType = (name) => (name === CURRENT ? question.type : byName.get(name)?.type ?? null);
+  // The questions a row can name, worked out when a row is first drawn (most questions have
+  // no condition: a 1,000-question form should not pay for 1,000 options per editor).
+  let candidates = null;
+  const byName = new Map();
+  const known = () => {
+    if (!candidates) {
+      candidates = flatten(definition).map((row) => row.question)
+        .filter((q) => ANSWER_TYPES.has(q.type) && (field === "constraint" || q.name !== question.name));
+      for (const q of candidates) byName.set(q.name, q);
+    }
+    return candidates;
+  };
+  const subjectType = (name) => (name === CURRENT ? question.type : (known(), byName.get(name)?.type ?? null));
 
   // One list of question options, cloned into each row's select.
-  const questionOptions = document.createDocumentFragment();
-  if (field === "constraint") questionOptions.append(h("option", { value: CURRENT }, tr("(câu này) .", "(this question) .")));
-  for (const q of candidates) {
-    questionOptions.append(h("option", { value: q.name }, `${q.name} — ${labelText(q.label).slice(0, 60)}`));
-  }
+  let questionOptions = null;
+  const optionsFragment = () => {
+    if (!questionOptions) {
+      questionOptions = document.createDocumentFragment();
+      if (field === "constraint") questionOptions.append(h("option", { value: CURRENT }, tr("(câu này) .", "(this question) .")));
+      for (const q of known()) {
+        questionOptions.append(h("option", { value: q.name }, `${q.name} — ${labelText(q.label).slice(0, 60)}`));
+      }
+    }
+    return questionOptions;
+  };
 
   const legendText = FIELD_TEXT[field].legend;
   const id = nextId(`cond-${field}`);
@@ -102,7 +117,7 @@ export function conditionEditor({ field, text, definition, question, onChange })
 
   function valueEditor(row, index) {
     const type = subjectType(row.question);
-    const target = row.question === CURRENT ? question : byName.get(row.question);
+    const target = row.question === CURRENT ? question : (known(), byName.get(row.question));
     const label = tr(`Giá trị của điều kiện ${index + 1}`, `Value of condition ${index + 1}`);
     if (NO_VALUE.has(row.operator)) return h("span", { class: "cond-value-none" });
     if (target && CHOICE_TYPES.has(type)) {
@@ -144,7 +159,7 @@ export function conditionEditor({ field, text, definition, question, onChange })
   function renderRow(row, index) {
     const questionSelect = h("select", { class: "cond-question", "aria-label": tr(`Câu hỏi của điều kiện ${index + 1}`, `Question of condition ${index + 1}`) },
       h("option", { value: "" }, tr("— chọn câu hỏi —", "— choose a question —")));
-    questionSelect.append(questionOptions.cloneNode(true));
+    questionSelect.append(optionsFragment().cloneNode(true));
     if (row.question && !questionSelect.querySelector(`option[value="${CSS.escape(row.question)}"]`)) {
       questionSelect.append(h("option", { value: row.question }, `${row.question} ${tr("(không có câu này)", "(no such question)")}`));
     }

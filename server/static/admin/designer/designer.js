@@ -31,6 +31,10 @@ function formatTime(iso) {
     { hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit" });
 }
 
+function afterPaint(fn) {
+  requestAnimationFrame(() => setTimeout(fn, 0));
+}
+
 function download(filename, data) {
   const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
   const url = URL.createObjectURL(blob);
@@ -93,7 +97,9 @@ export function createDesigner(root, { draft, api, languages, storage = globalTh
   const previewPane = h("section", { class: "designer-preview-pane", "aria-label": tr("Xem trước", "Preview") },
     h("h2", { class: "pane-title" }, tr("Xem trước", "Preview")));
 
-  root.replaceChildren(toolbar, notices, h("div", { class: "designer-body" }, listPane, editorPane, previewPane), live);
+  // The bar and the notices (conflict, restore) stay in view while the page scrolls.
+  root.replaceChildren(h("div", { class: "designer-top" }, toolbar, notices),
+    h("div", { class: "designer-body" }, listPane, editorPane, previewPane), live);
   root.classList.add("designer-ready");
 
   const list = createQuestionList(listPane, {
@@ -115,6 +121,7 @@ export function createDesigner(root, { draft, api, languages, storage = globalTh
     duplicate,
     remove,
     problems: (name) => problemsByName.get(name) ?? [],
+    later: (fn) => fn(),
   };
 
   // --- the list's rows --------------------------------------------------------------------
@@ -146,7 +153,7 @@ export function createDesigner(root, { draft, api, languages, storage = globalTh
    * places changed: redraw the list), rerender (redraw the panel), focus (the data-key of
    * the input to focus after a redraw), message (announced).
    */
-  function edit(fn, { coalesce = null, structural = false, rerender = false, focus = null, message = null } = {}) {
+  function edit(fn, { coalesce = null, structural = false, rerender = false, focus = null, message = null, keepPanel = false } = {}) {
     let result;
     try {
       result = fn(definition);
@@ -165,14 +172,14 @@ export function createDesigner(root, { draft, api, languages, storage = globalTh
     notices.querySelector(".edit-error")?.remove();
     const key = coalesce ? `${model.pathKey(selection ?? [])}:${coalesce}` : null;
     history.push({ definition: next, selection: nextSelection }, { coalesce: key });
-    apply(next, nextSelection, { structural, rerender, focus });
+    apply(next, nextSelection, { structural, rerender, focus, keepPanel });
     store.change(next);
     const said = (wrapped && result.message) || message;
     if (said) announce(said);
     return true;
   }
 
-  function apply(next, nextSelection, { structural = true, rerender = false, focus = null } = {}) {
+  function apply(next, nextSelection, { structural = true, rerender = false, focus = null, keepPanel = false } = {}) {
     const selectionMoved = !model.samePath(nextSelection, selection);
     const languagesChanged = next.languages !== definition.languages;
     definition = next;
@@ -183,7 +190,8 @@ export function createDesigner(root, { draft, api, languages, storage = globalTh
       if (languagesChanged) list.redraw();
     }
     if (selectionMoved) list.select(selection);
-    if (structural || rerender || selectionMoved) renderPanel(focus);
+    // A text in a new language adds it to the form: the panel then marks that language's gaps.
+    if (!keepPanel && (structural || rerender || selectionMoved || languagesChanged)) renderPanel(focus);
     preview.update(definition);
     updateToolbar();
   }
@@ -230,7 +238,9 @@ export function createDesigner(root, { draft, api, languages, storage = globalTh
       announce(tr("Không chuyển được theo hướng đó.", "It cannot move that way."));
       return;
     }
-    edit(() => ({ definition: result.definition, selection: result.path }), { structural: true });
+    // The same question, somewhere else: its editor stays as it is (edits find it by the
+    // selection, which follows it).
+    edit(() => ({ definition: result.definition, selection: result.path }), { structural: true, keepPanel: tab === "question" });
     announce(tr("Đã chuyển ", "Moved ") + placeDescription(result.path));
     if (fromKeyboard) list.focus();
   }
@@ -241,7 +251,8 @@ export function createDesigner(root, { draft, api, languages, storage = globalTh
       const { definition: next, path } = model.addQuestion(d, type, options);
       return { definition: next, selection: path, message: tr(`Đã thêm ${typeName(type)}: `, `Added ${typeName(type)}: `) + placeDescription(path, next) };
     }, { structural: true });
-    focusKey(type === "calculate" ? "calculation" : "label:vi");
+    // After the new question is on screen: focusing now would lay the page out once more first.
+    afterPaint(() => focusKey(type === "calculate" ? "calculation" : "label:vi"));
   }
 
   function duplicate(path) {
@@ -313,7 +324,7 @@ export function createDesigner(root, { draft, api, languages, storage = globalTh
     if (!key) return false;
     const target = panel.querySelector(`[data-key="${CSS.escape(key)}"]`);
     if (!target) return false;
-    target.focus();
+    target.focus({ preventScroll: true });
     if (typeof target.select === "function" && target.type === "text") {
       const end = target.value.length;
       target.setSelectionRange?.(end, end);
@@ -323,9 +334,23 @@ export function createDesigner(root, { draft, api, languages, storage = globalTh
 
   let lastCheck = null;
 
+  let panelShows = null; // what the panel shows: the question's path or the tab, to keep its scroll
+  let panelScroll = 0; // its scroll position, as the scroll events told it (reading it would cost a layout)
+  panel.addEventListener("scroll", () => { panelScroll = panel.scrollTop; }, { passive: true });
+
+  let panelDrawing = 0;
+
   function renderPanel(focus = null) {
     const keep = focus ?? (panel.contains(document.activeElement) ? document.activeElement?.dataset?.key : null);
-    const scroll = panel.scrollTop;
+    // What the panel draws after the first frame (ctx.later); dropped if it is redrawn first.
+    const drawing = ++panelDrawing;
+    const later = [];
+    ctx.later = (fn) => later.push(fn);
+    const shows = tab === "question" ? `question:${model.pathKey(selection ?? [])}` : tab;
+    // Reading or setting the scroll position makes the browser lay the page out at once:
+    // only when the same thing is drawn again (a type change, undo) is it worth keeping.
+    const scroll = shows === panelShows ? panelScroll : 0;
+    panelShows = shows;
     let content;
     if (tab === "question") content = questionEditor(ctx, selection);
     else if (tab === "lists") content = choiceListsPanel(ctx);
@@ -334,8 +359,17 @@ export function createDesigner(root, { draft, api, languages, storage = globalTh
       lastCheck ? checkResult(lastCheck, (name) => pickProblem(name))
         : h("p", { class: "muted" }, tr("Bấm “Kiểm tra” để kiểm tra bản nháp bằng đúng các quy tắc khi xuất bản.", "Press “Check” to check the draft with the very rules of publishing.")));
     panel.replaceChildren(content);
-    panel.scrollTop = scroll;
+    if (scroll || panelScroll) panel.scrollTop = scroll;
+    panelScroll = scroll;
     if (keep) focusKey(keep);
+    if (later.length) {
+      afterPaint(() => {
+        if (drawing !== panelDrawing) return;
+        for (const fn of later) fn();
+        if (keep && !panel.contains(document.activeElement)) focusKey(keep);
+        if (scroll) panel.scrollTop = scroll;
+      });
+    }
   }
 
   function pickProblem(name) {

@@ -27,7 +27,7 @@ export function formSettings(ctx) {
       const languages = input.checked ? [...current.filter((l) => l !== language), language] : current.filter((l) => l !== language);
       return { ...d, languages };
     }, { rerender: true, structural: true, focus: `language:${language}` }));
-    return h("label", { class: "choice check", lang: language }, input, ` ${languageName(language)} (${language})`);
+    return h("label", { class: "choice check" }, input, ` ${languageName(language)} (${language})`);
   });
   const defaultSelect = h("select", { dataset: { key: "default_language" }, id: nextId("default-language") },
     formLanguages.map((language) => h("option", { value: language }, languageName(language))));
@@ -122,7 +122,7 @@ function reportSettings(ctx) {
   }), { coalesce: "na" }));
   const groups = Array.isArray(report.groups) ? report.groups : [];
   const head = h("tr", {}, h("th", { scope: "col" }, tr("Khóa", "Key")),
-    ctx.languages.map((language) => h("th", { scope: "col", lang: language }, `${tr("Tên", "Name")} (${languageName(language)})`)),
+    ctx.languages.map((language) => h("th", { scope: "col" }, `${tr("Tên", "Name")} (${languageName(language)})`)),
     h("th", { scope: "col", class: "num" }, tr("Số câu", "Items")), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, tr("Thao tác", "Actions"))));
   return h("section", { class: "report-settings" },
     h("h2", {}, tr("Báo cáo", "Report")),

@@ -91,7 +91,15 @@ export const isInside = (path, ancestor) => path.length > ancestor.length && anc
 
 /** Every question name in the definition. */
 export function allNames(definition) {
-  return new Set(flatten(definition).map((row) => row.question.name));
+  const names = new Set();
+  const visit = (questions) => {
+    for (const question of questions) {
+      names.add(question.name);
+      if (Array.isArray(question.questions)) visit(question.questions);
+    }
+  };
+  visit(definition.questions ?? []);
+  return names;
 }
 
 export function findPath(definition, name) {

@@ -55,20 +55,21 @@ export function createPreview(container, { languages }) {
   let timer = null;
   let view = null;
 
-  const host = h("div", { class: "phone-screen", lang: language, "aria-label": tr("Xem trước trên điện thoại", "Phone preview"), role: "region" });
+  const host = h("div", { class: "phone-screen", "aria-label": tr("Xem trước trên điện thoại", "Phone preview"), role: "region" });
   const shadow = host.attachShadow({ mode: "open" });
-  const screen = h("div", { class: "phone-body" });
+  // The form's language on what shows it (Khmer is shaped and voiced as Khmer).
+  const screen = h("div", { class: "phone-body", lang: language });
   shadow.append(screen);
   phoneSheet().then((sheet) => { shadow.adoptedStyleSheets = [sheet]; render(); }).catch(() => {});
 
   const status = h("p", { class: "preview-status muted small", role: "status" });
   const languageButtons = languages.map((code) => h("button", {
-    type: "button", class: "small preview-language", lang: code, "aria-pressed": String(code === language),
+    type: "button", class: "small preview-language", "aria-pressed": String(code === language),
     dataset: { language: code },
     onclick: () => {
       language = code;
       for (const button of languageButtons) button.setAttribute("aria-pressed", String(button.dataset.language === code));
-      host.lang = code;
+      screen.lang = code;
       render();
     },
   }, languageName(code)));

@@ -101,8 +101,11 @@ export function questionEditor(ctx, path) {
     }));
 
   const sections = [head, basics, texts, optionsSection(ctx, question, edit, at)];
-  sections.push(h("section", { class: "editor-section conditions" },
-    h("h3", {}, tr("Điều kiện", "Conditions")),
+  // The conditions and the report are drawn in the frame after the top of the editor (they
+  // are below the fold): choosing a question shows it at once. ctx.later runs them then.
+  const conditions = h("section", { class: "editor-section conditions" }, h("h3", {}, tr("Điều kiện", "Conditions")));
+  sections.push(conditions);
+  ctx.later(() => conditions.append(
     conditionEditor({
       field: "relevant", text: question.relevant, definition, question,
       onChange: (text) => edit((d) => model.setProperty(d, at(), "relevant", text), { coalesce: "relevant" }),
@@ -110,10 +113,13 @@ export function questionEditor(ctx, path) {
     model.ANSWERABLE_TYPES.has(type) ? conditionEditor({
       field: "constraint", text: question.constraint, definition, question,
       onChange: (text) => edit((d) => model.setProperty(d, at(), "constraint", text), { coalesce: "constraint" }),
-    }) : null,
-    type === "group" ? h("p", { class: "muted small" }, tr("Điều kiện của nhóm áp dụng cho mọi câu trong nhóm.", "A group's condition applies to everything inside it.")) : null));
-  const report = reportSection(ctx, question, edit);
-  if (report) sections.push(report);
+    }) : "",
+    type === "group" ? h("p", { class: "muted small" }, tr("Điều kiện của nhóm áp dụng cho mọi câu trong nhóm.", "A group's condition applies to everything inside it.")) : ""));
+  if (["likert", "select_one", "text"].includes(type)) {
+    const report = h("section", { class: "editor-section report" }, h("h3", {}, tr("Báo cáo", "Report")));
+    sections.push(report);
+    ctx.later(() => report.append(...reportFields(ctx, question, edit)));
+  }
   const problems = ctx.problems(name);
   if (problems.length) {
     sections.unshift(h("div", { class: "flash error question-problems", role: "alert" },
@@ -186,15 +192,20 @@ function choicesField(ctx, question, edit, at) {
   const presets = h("div", { class: "toolbar presets" },
     h("button", { type: "button", class: "small new-list", onclick: () => createList(question.name, [{ value: "1", label: { vi: "Lựa chọn 1" } }]) }, tr("+ Danh sách mới", "+ New list")),
     Object.entries(PRESETS).map(([key, preset]) => h("button", { type: "button", class: "small", dataset: { preset: key }, onclick: () => createList(key, preset.choices) }, `+ ${tr(...preset.name)}`)));
-  const editor = question.choices && question.choices in lists
-    ? h("details", { class: "choice-list inline-list", open: true }, h("summary", {}, tr("Sửa danh sách ", "Edit list "), h("code", {}, question.choices)), choiceListEditor(ctx, question.choices))
+  // A list of its own is edited right here; a shared one (a scale used by many items) opens
+  // on demand, so choosing one of those items stays quick.
+  const users = question.choices && question.choices in lists ? model.listUsage(ctx.definition, question.choices) : [];
+  const editor = users.length
+    ? h("details", { class: "choice-list inline-list", open: users.length <= 1 },
+      h("summary", {}, tr("Sửa danh sách ", "Edit list "), h("code", {}, question.choices),
+        users.length > 1 ? tr(` (dùng chung cho ${users.length} câu)`, ` (shared by ${users.length} questions)`) : null),
+      choiceListEditor(ctx, question.choices))
     : null;
   return h("div", { class: "choices-field" }, field(tr("Danh sách lựa chọn", "Choice list"), select), presets, editor);
 }
 
-function reportSection(ctx, question, edit) {
+function reportFields(ctx, question, edit) {
   const { type, name } = question;
-  if (!["likert", "select_one", "text"].includes(type)) return null;
   const role = model.reportRole(ctx.definition, name);
   const report = ctx.definition.report && typeof ctx.definition.report === "object" ? ctx.definition.report : {};
   const parts = [];
@@ -236,5 +247,5 @@ function reportSection(ctx, question, edit) {
     parts.push(checkbox(tr("Đưa vào phần ý kiến của báo cáo (comments)", "Include in the report's comments"), role.comment,
       (on) => edit((d) => model.setReportListed(d, "comments", name, on)), "report-comment"));
   }
-  return h("section", { class: "editor-section report" }, h("h3", {}, tr("Báo cáo", "Report")), parts);
+  return parts;
 }

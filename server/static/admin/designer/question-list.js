@@ -8,7 +8,7 @@ import { flatten, samePath } from "./model.js";
 import { h, tr } from "./ui.js";
 
 export const ROW_HEIGHT = 36;
-const OVERSCAN = 8;
+const OVERSCAN = 5;
 const EDGE = 40; // px from the list's edge where dragging scrolls it
 
 const TYPE_NAMES = {
@@ -60,18 +60,44 @@ export function createQuestionList(container, { onSelect, onMove, onKeyMove, onO
   search.addEventListener("keydown", (event) => {
     if (event.key !== "Enter") return;
     event.preventDefault();
-    const wanted = search.value.trim().toLocaleLowerCase("vi");
+    const wanted = search.value.trim().toLowerCase();
     if (!wanted) return;
     const all = flatten(definition);
     const start = selection ? all.findIndex((row) => samePath(row.path, selection)) + 1 : 0;
     const matches = (row) => String(row.question.name ?? "").toLowerCase().includes(wanted)
-      || String(row.question.label?.vi ?? "").toLocaleLowerCase("vi").includes(wanted);
-    const found = all.slice(start).find(matches) ?? all.slice(0, start).find(matches);
-    if (found) onSelect(found.path);
+      || String(row.question.label?.vi ?? "").toLowerCase().includes(wanted);
+    for (let step = 0; step < all.length; step += 1) {
+      const row = all[(start + step) % all.length];
+      if (matches(row)) {
+        onSelect(row.path);
+        return;
+      }
+    }
   });
   container.append(search, list, empty, help);
 
   const isCollapsed = (question) => collapsed.has(question.name);
+
+  // The list's scroll position and height as the browser last told them (scroll events, a
+  // ResizeObserver): reading them after a change would make it lay the page out at once.
+  let scrollTop = 0;
+  let viewHeight = 600;
+  new ResizeObserver(([entry]) => {
+    viewHeight = entry.contentRect.height || viewHeight;
+    render();
+  }).observe(list);
+  // The rows for the new position are drawn at once; the scroll itself is applied just before
+  // the next frame, with the rest of the changes (setting it now would lay the page out twice).
+  let scrollPending = false;
+  const scrollTo = (top) => {
+    scrollTop = Math.max(0, Math.min(top, rows.length * ROW_HEIGHT - viewHeight));
+    if (scrollPending) return;
+    scrollPending = true;
+    requestAnimationFrame(() => {
+      scrollPending = false;
+      list.scrollTop = scrollTop;
+    });
+  };
 
   function setDefinition(next, nextSelection = selection) {
     definition = next;
@@ -87,17 +113,18 @@ export function createQuestionList(container, { onSelect, onMove, onKeyMove, onO
       if (opened) rows = flatten(definition, isCollapsed);
     }
     activeIndex = selection ? rows.findIndex((row) => samePath(row.path, selection)) : -1;
-    inner.style.height = `${rows.length * ROW_HEIGHT}px`;
-    empty.hidden = rows.length > 0;
-    list.hidden = rows.length === 0;
+    const height = `${rows.length * ROW_HEIGHT}px`;
+    if (inner.style.height !== height) inner.style.height = height;
+    if (empty.hidden !== rows.length > 0) empty.hidden = rows.length > 0;
+    if (list.hidden !== (rows.length === 0)) list.hidden = rows.length === 0;
     rendered.clear();
     render(true);
     updateActive();
   }
 
   function render(force = false) {
-    const top = list.scrollTop;
-    const height = list.clientHeight || 600;
+    const top = scrollTop;
+    const height = viewHeight;
     const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(rows.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
     if (!force && windowEl.dataset.first === String(first) && windowEl.dataset.last === String(last)) return;
@@ -116,7 +143,34 @@ export function createQuestionList(container, { onSelect, onMove, onKeyMove, onO
     windowEl.replaceChildren(...children);
   }
 
+  // Rows already drawn, by question: the model keeps an unchanged question the same object,
+  // so after a move or an insert most rows are reused with a new position, not rebuilt.
+  let built = new WeakMap();
+
   function buildRow(index) {
+    const { question, depth, path } = rows[index];
+    const old = built.get(question);
+    if (old && old.depth === depth) {
+      const element = old.element;
+      if (element.dataset.index !== String(index)) {
+        element.id = `qrow-${index}`;
+        element.dataset.index = String(index);
+        element.setAttribute("aria-posinset", String(index + 1));
+      }
+      if (element.getAttribute("aria-setsize") !== String(rows.length)) element.setAttribute("aria-setsize", String(rows.length));
+      const selected = samePath(path, selection);
+      if (element.classList.contains("selected") !== selected) {
+        element.classList.toggle("selected", selected);
+        element.setAttribute("aria-selected", String(selected));
+      }
+      return element;
+    }
+    const element = drawRow(index);
+    built.set(question, { element, depth });
+    return element;
+  }
+
+  function drawRow(index) {
     const { question, depth, path } = rows[index];
     const isGroup = question.type === "group";
     const info = describe(question);
@@ -147,6 +201,8 @@ export function createQuestionList(container, { onSelect, onMove, onKeyMove, onO
     if (open === isOpen) return;
     if (isOpen) collapsed.add(name);
     else collapsed.delete(name);
+    const group = rows.find((row) => row.question.name === name);
+    if (group) built.delete(group.question);
     setDefinition(definition, selection);
   }
 
@@ -163,7 +219,7 @@ export function createQuestionList(container, { onSelect, onMove, onKeyMove, onO
     const old = rendered.get(index);
     if (!old) return;
     const fresh = buildRow(index);
-    old.replaceWith(fresh);
+    if (fresh !== old) old.replaceWith(fresh);
     rendered.set(index, fresh);
   }
 
@@ -206,13 +262,16 @@ export function createQuestionList(container, { onSelect, onMove, onKeyMove, onO
   function scrollToActive() {
     if (activeIndex < 0) return;
     const top = activeIndex * ROW_HEIGHT;
-    const height = list.clientHeight || 600;
-    if (top < list.scrollTop) list.scrollTop = top;
-    else if (top + ROW_HEIGHT > list.scrollTop + height) list.scrollTop = top + ROW_HEIGHT - height;
+    if (top < scrollTop) scrollTo(top);
+    else if (top + ROW_HEIGHT > scrollTop + viewHeight) scrollTo(top + ROW_HEIGHT - viewHeight);
     render();
   }
 
-  list.addEventListener("scroll", () => render());
+  list.addEventListener("scroll", () => {
+    if (scrollPending) return; // ours, about to land
+    scrollTop = list.scrollTop;
+    render();
+  }, { passive: true });
 
   list.addEventListener("click", (event) => {
     const row = event.target.closest(".qrow");
@@ -243,7 +302,7 @@ export function createQuestionList(container, { onSelect, onMove, onKeyMove, onO
       const target = Math.max(0, Math.min(rows.length - 1, index));
       onSelect(rows[target].path);
     };
-    const pageSize = Math.max(1, Math.floor((list.clientHeight || 600) / ROW_HEIGHT) - 1);
+    const pageSize = Math.max(1, Math.floor(viewHeight / ROW_HEIGHT) - 1);
     switch (event.key) {
       case "ArrowDown": go(activeIndex < 0 ? 0 : current + 1); break;
       case "ArrowUp": go(current - 1); break;
@@ -312,8 +371,8 @@ export function createQuestionList(container, { onSelect, onMove, onKeyMove, onO
     event.preventDefault();
     event.dataTransfer.dropEffect = "move";
     const box = list.getBoundingClientRect();
-    if (event.clientY < box.top + EDGE) list.scrollTop -= ROW_HEIGHT / 2;
-    else if (event.clientY > box.bottom - EDGE) list.scrollTop += ROW_HEIGHT / 2;
+    if (event.clientY < box.top + EDGE) scrollTo(scrollTop - ROW_HEIGHT / 2);
+    else if (event.clientY > box.bottom - EDGE) scrollTo(scrollTop + ROW_HEIGHT / 2);
     const target = targetAt(event.clientY);
     if (dropTarget && target && dropTarget.index === target.index && dropTarget.where === target.where) return;
     dropTarget = target;
@@ -352,7 +411,7 @@ export function createQuestionList(container, { onSelect, onMove, onKeyMove, onO
     refreshRow,
     focus: () => list.focus({ preventScroll: true }),
     get rows() { return rows; },
-    redraw: () => { rendered.clear(); render(true); },
+    redraw: () => { built = new WeakMap(); rendered.clear(); render(true); },
     isCollapsed: (name) => collapsed.has(name),
   };
 }

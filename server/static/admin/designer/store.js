@@ -43,11 +43,13 @@ export function pendingBackup(storage, draftId, serverDefinition) {
 
 export class DraftStore extends EventTarget {
   constructor({
-    api, draftId, revision, definition, storage = globalThis.localStorage, debounceMs = 800, backupMs = 250,
-    retryMs = [2000, 5000, 10000, 30000], timers = globalThis, now = () => new Date().toISOString(),
+    api, draftId, revision, definition, storage = globalThis.localStorage, debounceMs = 800, backupMs = 400,
+    backupMaxMs = 3000, retryMs = [2000, 5000, 10000, 30000], timers = globalThis,
+    now = () => new Date().toISOString(), clock = () => Date.now(),
   }) {
     super();
-    Object.assign(this, { api, draftId, revision, storage, debounceMs, backupMs, retryMs, timers, now });
+    Object.assign(this, { api, draftId, revision, storage, debounceMs, backupMs, backupMaxMs, retryMs, timers, now, clock });
+    this.backupSince = 0;
     this.current = definition;
     this.saved = definition;
     this.state = "saved";
@@ -100,8 +102,16 @@ export class DraftStore extends EventTarget {
     }, delay);
   }
 
+  // After a pause in typing (writing a big form's JSON between two keystrokes would be felt),
+  // but at least every few pauses' worth of time while typing goes on.
   scheduleBackup() {
-    if (this.backupTimer !== null) return;
+    const now = this.clock();
+    if (this.backupTimer !== null) {
+      if (now - this.backupSince >= this.backupMaxMs) return;
+      this.timers.clearTimeout(this.backupTimer);
+    } else {
+      this.backupSince = now;
+    }
     this.backupTimer = this.timers.setTimeout(() => {
       this.backupTimer = null;
       this.writeBackup();

@@ -13,6 +13,16 @@ export function fieldName(field) {
   return names ? tr(names[0], names[1]) : field;
 }
 
+// Tall enough for the whole text, by a count of characters (sizing to the content would make
+// the browser measure every field each time a question is shown).
+const CHARACTERS_PER_LINE = 26;
+
+function fitRows(textarea, least) {
+  const lines = textarea.value.split("\n").reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / CHARACTERS_PER_LINE)), 0);
+  const rows = Math.min(8, Math.max(least, lines));
+  if (textarea.rows !== rows) textarea.rows = rows;
+}
+
 /**
  * A table of text inputs. fields: [{field, value: {vi, en, ...} | undefined, multiline,
  * required}]; languages: the designer's languages; formLanguages: the form's own (missing
@@ -20,7 +30,7 @@ export function fieldName(field) {
  */
 export function textTable({ fields, languages, formLanguages, onInput, caption = null }) {
   const head = h("tr", {}, h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, tr("Nội dung", "Text"))),
-    languages.map((language) => h("th", { scope: "col", lang: language },
+    languages.map((language) => h("th", { scope: "col" },
       languageName(language), formLanguages.includes(language) ? null : h("span", { class: "muted small" }, ` ${tr("(chưa dùng)", "(not used yet)")}`))));
   const body = fields.map(({ field, value, multiline = false, required = false }) => {
     const current = { ...(value && typeof value === "object" ? value : {}) };
@@ -39,16 +49,19 @@ export function textTable({ fields, languages, formLanguages, onInput, caption =
       h("th", { scope: "row", id: rowId }, fieldName(field), required ? h("span", { class: "required", "aria-hidden": "true" }, " *") : null),
       languages.map((language) => {
         const cellId = nextId(`text-${field}-${language}`);
-        const input = h(multiline ? "textarea" : "input", {
+        // Textareas that grow with their text (long questions are read whole, not scrolled).
+        const input = h("textarea", {
           id: cellId, class: `text-input lang-${language}`, lang: language, dir: "auto",
-          rows: multiline ? 2 : null, type: multiline ? null : "text",
+          rows: multiline ? 3 : 1,
           "aria-labelledby": `${rowId} ${cellId}-lang`, "aria-required": required && language === "vi" ? "true" : null,
           dataset: { key: `${field}:${language}` },
         });
         input.value = typeof current[language] === "string" ? current[language] : "";
+        fitRows(input, multiline ? 3 : 1);
         const flag = h("span", { id: `${cellId}-lang` });
         cells.push({ language, input, flag });
         input.addEventListener("input", () => {
+          fitRows(input, multiline ? 3 : 1);
           current[language] = input.value;
           onInput(field, language, input.value);
           mark();
