@@ -12,6 +12,7 @@ Prints figures; never passes or fails.
 
 import argparse
 import logging
+import os
 import statistics
 import sys
 import tempfile
@@ -80,6 +81,7 @@ def run(questions: int, runs: int):
     executable = chromium_path()
     if executable is None:
         raise SystemExit("no Chromium found (set CHROMIUM_PATH)")
+    load_before = os.getloadavg()[0]
     definition = big_definition(questions)
     # A question in the middle of the form that is always shown (no `relevant`).
     items = [q for group in definition["questions"] for q in group["questions"]]
@@ -161,7 +163,8 @@ def run(questions: int, runs: int):
             site.stop()
 
     print(f"Form designer, {rows} questions and groups, headless Chromium, CPU throttled 4x, "
-          f"{runs} run(s):")
+          f"{runs} run(s); load average {load_before:.1f} -> {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} CPU(s) (other work on the machine slows every figure):")
     show("open (navigation -> designer shown)", opens, OPEN_TARGET_MS)
     show("select a question (find + Enter)", selecting)
     show("type into a label (per key)", typing)

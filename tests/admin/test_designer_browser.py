@@ -130,8 +130,7 @@ def fill_list(page, list_name, choices):
 def choose_list(page, list_name):
     page.select_option(".question-editor select.choice-list-select", list_name)
     # A list shared by several questions is there, folded away.
-    page.wait_for_selector(f".question-editor .choice-list-editor[data-list='{list_name}']",
-                           state="attached")
+    page.wait_for_selector(f".question-editor details.inline-list:has(code:text-is('{list_name}'))")
 
 
 def build_select(page, question, first_in_group=False):
@@ -411,3 +410,29 @@ def test_questions_move_by_keyboard_and_by_drag_and_copies_keep_their_logic(page
     three_nos = site.stored_draft(draft_id)["definition"]["questions"][3]["questions"]
     assert [q["name"] for q in three_nos][:3] == ["harassment", "harassment_detail", "harassment_detail_copy"]
     assert three_nos[2]["relevant"] == three_nos[1]["relevant"]
+
+
+def test_khmer_beside_vietnamese_and_english_with_missing_translations_flagged(page, site):
+    draft_id = site.create_draft("khmer", json.loads(json.dumps(REFERENCE)))
+    open_designer(page, site, draft_id)
+    pick(page, "sex")
+    khmer = page.locator(".question-editor [data-key='label:km']")
+    assert khmer.get_attribute("lang") == "km"
+    assert page.locator(".qrow.selected .flag-missing").count() == 0  # km is not a form language yet
+    # The first Khmer letter makes Khmer one of the form's languages; typing goes on after it.
+    khmer.click()
+    page.keyboard.type("ភេទ")
+    page.keyboard.type(" របស់អ្នក")
+    wait_saved(page)
+    stored = site.stored_draft(draft_id)["definition"]
+    assert stored["languages"] == ["vi", "en", "km"]
+    assert stored["questions"][0]["questions"][2]["label"]["km"] == "ភេទ របស់អ្នក"
+    # Now every other question lacks its Khmer text, and says so.
+    pick(page, "age_band")
+    assert "km" in page.locator(".qrow.selected .flag-missing").text_content()
+    assert "missing" in page.locator(".question-editor [data-key='label:km']").get_attribute("class")
+    # The phone shows it in Khmer.
+    pick(page, "sex")
+    page.click("button.preview-language[data-language=km]")
+    phone(page).locator("text=ភេទ របស់អ្នក").wait_for()
+    assert phone(page).locator(".phone-body").get_attribute("lang") == "km"

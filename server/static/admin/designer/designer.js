@@ -11,8 +11,9 @@ import * as model from "./model.js";
 import { createPreview } from "./preview.js";
 import { questionEditor } from "./question-editor.js";
 import { createQuestionList, typeName } from "./question-list.js";
+import { EXPRESSION_FIELDS, referencedNames } from "./references.js";
+import { conflictBanner, copyNotice, download, restoreNotice, signedOutNotice, statusText } from "./save-notices.js";
 import { DraftStore, pendingBackup } from "./store.js";
-import { EXPRESSION_FIELDS } from "./references.js";
 import { announce, h, labelText, setLiveRegion, tr, trm } from "./ui.js";
 
 const ADDABLE = ["select_one", "select_multiple", "likert", "integer", "decimal", "text", "date", "note", "group", "calculate"];
@@ -23,26 +24,8 @@ const TABS = [
   ["check", "Kiểm tra", "Check"],
 ];
 
-function formatTime(iso) {
-  if (!iso) return "";
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return "";
-  return date.toLocaleString(document.documentElement.lang === "en" ? "en-GB" : "vi-VN",
-    { hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit" });
-}
-
 function afterPaint(fn) {
   requestAnimationFrame(() => setTimeout(fn, 0));
-}
-
-function download(filename, data) {
-  const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
-  const url = URL.createObjectURL(blob);
-  const link = h("a", { href: url, download: filename, hidden: true });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 /**
@@ -266,11 +249,13 @@ export function createDesigner(root, { draft, api, languages, storage = globalTh
   function remove(path) {
     const question = model.questionAt(definition, path);
     if (!question) return;
-    const inside = model.flatten({ questions: [question] }).length - 1;
     const names = new Set(model.flatten({ questions: [question] }).map((row) => row.question.name));
+    const inside = names.size - 1;
+    // The expressions elsewhere that name it (or what is inside it): they would show errors.
     const users = model.flatten(definition).filter((row) => !names.has(row.question.name))
-      .flatMap((row) => [...names].flatMap((name) => model.referencesTo({ questions: [row.question] }, name)))
-      .map((ref) => `${ref.name} (${ref.field})`);
+      .flatMap((row) => EXPRESSION_FIELDS
+        .filter((field) => [...referencedNames(row.question[field])].some((name) => names.has(name)))
+        .map((field) => `${row.question.name} (${field})`));
     if (inside || users.length) {
       const lines = [tr(`Xóa ${question.name}?`, `Delete ${question.name}?`)];
       if (inside) lines.push(tr(`Nhóm này có ${inside} câu bên trong; chúng cũng bị xóa.`, `This group holds ${inside} question(s); they go too.`));
@@ -325,10 +310,11 @@ export function createDesigner(root, { draft, api, languages, storage = globalTh
     const target = panel.querySelector(`[data-key="${CSS.escape(key)}"]`);
     if (!target) return false;
     target.focus({ preventScroll: true });
-    if (typeof target.select === "function" && target.type === "text") {
-      const end = target.value.length;
-      target.setSelectionRange?.(end, end);
-    }
+    // Typing goes on where it was: at the end of the text (a redraw mid-word, e.g. when a
+    // text in a new language joins it to the form).
+    const typed = target instanceof HTMLTextAreaElement
+      || (target instanceof HTMLInputElement && ["text", "search"].includes(target.type));
+    if (typed) target.setSelectionRange(target.value.length, target.value.length);
     return true;
   }
 
@@ -416,41 +402,19 @@ export function createDesigner(root, { draft, api, languages, storage = globalTh
   }
 
   // --- saving ------------------------------------------------------------------------------
-  const STATUS = {
-    saved: () => tr(`Đã lưu (lần sửa ${store.revision})`, `Saved (revision ${store.revision})`),
-    pending: () => tr("Có thay đổi chưa lưu…", "Unsaved changes…"),
-    saving: () => tr("Đang lưu…", "Saving…"),
-    retrying: () => tr("Chưa lưu được (mất kết nối?) — thay đổi được giữ trên máy này, sẽ thử lại", "Not saved (connection lost?) — changes are kept on this computer; trying again"),
-    conflict: () => tr("Chưa lưu: có người khác vừa lưu bản nháp", "Not saved: someone else saved the draft"),
-    refused: () => tr("Không lưu được: ", "Could not save: ") + trm(store.problem?.messages),
-    signed_out: () => tr("Phiên đăng nhập đã hết — thay đổi được giữ trên máy này", "Your session has ended — changes are kept on this computer"),
-  };
-
   store.addEventListener("status", (event) => {
     const { state } = event.detail;
     statusEl.dataset.state = state;
-    statusEl.textContent = STATUS[state]();
+    statusEl.textContent = statusText(state, store);
     notices.querySelector(".signed-out")?.remove();
-    if (state === "signed_out") {
-      notices.append(h("p", { class: "flash error signed-out", role: "alert" }, STATUS.signed_out(), " ",
-        h("a", { href: `/login?next=${encodeURIComponent(location.pathname)}` }, tr("Đăng nhập lại", "Log in again"))));
-    }
+    if (state === "signed_out") notices.append(signedOutNotice(store));
   });
-  store.addEventListener("conflict", (event) => showConflict(event.detail));
-  statusEl.textContent = STATUS.saved();
-
-  function showConflict(details) {
+  store.addEventListener("conflict", (event) => {
     notices.querySelector(".conflict")?.remove();
-    const who = details.updated_by || tr("một người khác", "someone else");
-    const banner = h("div", { class: "notice conflict", role: "alert" },
-      h("p", {}, h("strong", {}, tr(`${who} đã lưu bản nháp này lúc ${formatTime(details.updated_at)} (lần sửa ${details.current_revision}) trong khi bạn đang sửa.`,
-        `${who} saved this draft at ${formatTime(details.updated_at)} (revision ${details.current_revision}) while you were editing.`))),
-      h("p", {}, tr("Thay đổi của bạn chưa được lưu lên máy chủ và không ghi đè bản của họ. Chọn một cách:", "Your changes are not saved to the server and did not overwrite theirs. Choose:")),
-      h("div", { class: "toolbar" },
-        h("button", { type: "button", class: "load-theirs", onclick: () => loadTheirs(false) }, tr("Tải bản của họ (bỏ thay đổi của tôi)", "Load theirs (drop my changes)")),
-        h("button", { type: "button", class: "primary keep-mine", onclick: () => loadTheirs(true) }, tr("Giữ bản của tôi thành bản sao, rồi tải bản của họ", "Keep mine as a copy, then load theirs"))));
-    notices.prepend(banner);
-  }
+    notices.prepend(conflictBanner(event.detail, { onLoadTheirs: () => loadTheirs(false), onKeepMine: () => loadTheirs(true) }));
+  });
+  statusEl.textContent = statusText("saved", store);
+  const copyName = `${draft.form_name ?? "form"}-draft-${draftId}-copy.json`;
 
   async function loadTheirs(keepMine) {
     try {
@@ -462,7 +426,7 @@ export function createDesigner(root, { draft, api, languages, storage = globalTh
       definition = result.draft.definition;
       restore(history.present, tr(`Đã tải bản nháp lần sửa ${result.draft.revision}.`, `Loaded revision ${result.draft.revision}.`));
       if (keepMine) {
-        download(`${draft.form_name ?? "form"}-draft-${draftId}-copy.json`, mine);
+        download(copyName, mine);
         offerCopy(result.copy);
       }
     } catch (error) {
@@ -472,38 +436,34 @@ export function createDesigner(root, { draft, api, languages, storage = globalTh
 
   function offerCopy(copy) {
     notices.querySelector(".kept-copy")?.remove();
-    const note = h("div", { class: "notice kept-copy", role: "status" },
-      h("p", {}, tr(`Bản của bạn (lúc ${formatTime(copy.saved_at)}) được giữ làm bản sao trên máy này và đã tải xuống thành tệp JSON.`,
-        `Your version (at ${formatTime(copy.saved_at)}) is kept as a copy on this computer and was downloaded as a JSON file.`)),
-      h("div", { class: "toolbar" },
-        h("button", { type: "button", class: "small", onclick: () => download(`${draft.form_name ?? "form"}-draft-${draftId}-copy.json`, copy.definition) }, tr("Tải tệp lần nữa", "Download again")),
-        h("button", {
-          type: "button", class: "small use-copy",
-          onclick: () => {
-            if (!window.confirm(tr("Thay bản nháp hiện tại bằng bản sao của bạn? (Hoàn tác được)", "Replace the current draft with your copy? (You can undo.)"))) return;
-            note.remove();
-            edit(() => ({ definition: copy.definition, selection: null, message: tr("Đã dùng bản sao của bạn.", "Your copy is in use.") }), { structural: true });
-          },
-        }, tr("Dùng bản sao này thay bản hiện tại", "Use this copy instead")),
-        h("button", { type: "button", class: "small link", onclick: () => { storage?.removeItem(`lang-nghe:designer:${draftId}:copy`); note.remove(); } }, tr("Bỏ bản sao", "Discard the copy"))));
+    const note = copyNotice(copy, {
+      onDownload: () => download(copyName, copy.definition),
+      onUse: () => {
+        if (!window.confirm(tr("Thay bản nháp hiện tại bằng bản sao của bạn? (Hoàn tác được)", "Replace the current draft with your copy? (You can undo.)"))) return;
+        note.remove();
+        edit(() => ({ definition: copy.definition, selection: null, message: tr("Đã dùng bản sao của bạn.", "Your copy is in use.") }), { structural: true });
+      },
+      onDiscard: () => {
+        DraftStore.discardCopy(storage, draftId);
+        note.remove();
+      },
+    });
     notices.append(note);
   }
 
   function offerRestore(backup) {
-    const newer = backup.revision !== store.revision;
-    const note = h("div", { class: "notice restore", role: "alert" },
-      h("p", {}, h("strong", {}, tr(`Có thay đổi chưa lưu trên máy này từ lúc ${formatTime(backup.saved_at)}.`, `There are unsaved changes on this computer from ${formatTime(backup.saved_at)}.`))),
-      newer ? h("p", {}, tr(`Bản nháp đã được lưu lại sau đó (lần sửa ${store.revision}${draft.updated_by ? `, bởi ${draft.updated_by}` : ""}): khôi phục sẽ thay bản đó bằng bản trên máy này.`,
-        `The draft was saved again since (revision ${store.revision}${draft.updated_by ? `, by ${draft.updated_by}` : ""}): restoring replaces that version with this one.`)) : null,
-      h("div", { class: "toolbar" },
-        h("button", {
-          type: "button", class: "primary restore-backup",
-          onclick: () => {
-            note.remove();
-            edit(() => ({ definition: backup.definition, selection: null, message: tr("Đã khôi phục các thay đổi chưa lưu.", "Unsaved changes restored.") }), { structural: true });
-          },
-        }, tr("Khôi phục", "Restore")),
-        h("button", { type: "button", class: "discard-backup", onclick: () => { store.removeBackup(); note.remove(); announce(tr("Đã bỏ.", "Discarded.")); } }, tr("Bỏ đi", "Discard"))));
+    const note = restoreNotice(backup, {
+      revision: store.revision, updatedBy: draft.updated_by,
+      onRestore: () => {
+        note.remove();
+        edit(() => ({ definition: backup.definition, selection: null, message: tr("Đã khôi phục các thay đổi chưa lưu.", "Unsaved changes restored.") }), { structural: true });
+      },
+      onDiscard: () => {
+        store.removeBackup();
+        note.remove();
+        announce(tr("Đã bỏ.", "Discarded."));
+      },
+    });
     notices.append(note);
   }
 

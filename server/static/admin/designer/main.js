@@ -63,6 +63,7 @@ async function start() {
   }
   loading.remove();
   document.body.classList.add("designer-page");
+  // Reachable for the browser tests and bench/designer.py (e.g. "is everything saved?").
   window.formDesigner = createDesigner(root, { draft, api, languages });
   document.dispatchEvent(new CustomEvent("designer:ready"));
 }

@@ -195,12 +195,19 @@ function choicesField(ctx, question, edit, at) {
   // A list of its own is edited right here; a shared one (a scale used by many items) opens
   // on demand, so choosing one of those items stays quick.
   const users = question.choices && question.choices in lists ? model.listUsage(ctx.definition, question.choices) : [];
-  const editor = users.length
-    ? h("details", { class: "choice-list inline-list", open: users.length <= 1 },
+  let editor = null;
+  if (users.length) {
+    const own = users.length <= 1;
+    editor = h("details", { class: "choice-list inline-list", open: own },
       h("summary", {}, tr("Sửa danh sách ", "Edit list "), h("code", {}, question.choices),
-        users.length > 1 ? tr(` (dùng chung cho ${users.length} câu)`, ` (shared by ${users.length} questions)`) : null),
-      choiceListEditor(ctx, question.choices))
-    : null;
+        own ? null : tr(` (dùng chung cho ${users.length} câu)`, ` (shared by ${users.length} questions)`)));
+    // A folded list is drawn when it is opened.
+    const draw = () => {
+      if (!editor.querySelector(".choice-list-editor")) editor.append(choiceListEditor(ctx, question.choices));
+    };
+    if (own) draw();
+    else editor.addEventListener("toggle", () => { if (editor.open) draw(); });
+  }
   return h("div", { class: "choices-field" }, field(tr("Danh sách lựa chọn", "Choice list"), select), presets, editor);
 }
 

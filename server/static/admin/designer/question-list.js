@@ -140,7 +140,12 @@ export function createQuestionList(container, { onSelect, onMove, onKeyMove, onO
     }
     rendered.clear();
     for (const [index, element] of keep) rendered.set(index, element);
-    windowEl.replaceChildren(...children);
+    // Only what changed moves: after an insert or a move most rows stay where they are.
+    const current = windowEl.children;
+    children.forEach((element, i) => {
+      if (current[i] !== element) windowEl.insertBefore(element, current[i] ?? null);
+    });
+    while (current.length > children.length) current[current.length - 1].remove();
   }
 
   // Rows already drawn, by question: the model keeps an unchanged question the same object,

@@ -264,4 +264,12 @@ export class DraftStore extends EventTarget {
   static copyOf(storage, draftId) {
     return readJson(storage, copyKey(draftId));
   }
+
+  static discardCopy(storage, draftId) {
+    try {
+      storage?.removeItem(copyKey(draftId));
+    } catch {
+      // nothing kept
+    }
+  }
 }
