@@ -196,3 +196,33 @@ def factory(db):
 def factory_committed(committed_db):
     """Factories on the real database (use with committed_db; commit yourself)."""
     return Factory(committed_db)
+
+
+# Browser tests (tests/pwa, tests/admin): one Playwright driver for the whole session, since
+# only one sync driver may run in a process.
+@pytest.fixture(scope="session")
+def browser_executable() -> str:
+    from tests.pwa.pwa_browser import chromium_path
+    on_ci = os.environ.get("CI", "").lower() == "true"
+    path = chromium_path()
+    if path is None:
+        reason = ("NO CHROMIUM FOUND (install Debian's chromium or set CHROMIUM_PATH): "
+                  "browser tests NOT RUN")
+        if on_ci:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        if on_ci:
+            pytest.fail("playwright is not installed")
+        pytest.skip("PLAYWRIGHT NOT INSTALLED: browser tests NOT RUN")
+    return path
+
+
+@pytest.fixture(scope="session")
+def playwright_driver(browser_executable):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as driver:
+        yield driver
+

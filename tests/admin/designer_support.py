@@ -3,12 +3,10 @@ app on a temporary SQLite file, served by werkzeug in a thread) with an admin, d
 through the designer's own services, logging in through the login page, and waiting for the
 designer to save."""
 
-import gc
 import json
 import os
 import shutil
 import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 from werkzeug.serving import make_server
@@ -22,20 +20,6 @@ ADMIN = ("quantri", "mat-khau-quan-tri")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update"]
 DESKTOP = {"width": 1440, "height": 900}
-
-
-@contextmanager
-def playwright_session():
-    """A Playwright driver. Only one sync driver can run in a process, and the volunteer app's
-    browser tests (tests/pwa/conftest.py) keep theirs open for the whole session: when one is
-    running, use it; else start one for the caller and stop it afterwards."""
-    from playwright.sync_api import Playwright, sync_playwright
-    running = next((item for item in gc.get_objects() if isinstance(item, Playwright)), None)
-    if running is not None:
-        yield running
-        return
-    with sync_playwright() as driver:
-        yield driver
 
 
 def chromium_path() -> str | None:

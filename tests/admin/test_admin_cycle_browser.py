@@ -43,7 +43,7 @@ from tests.admin.cycle_support import (
     stored_answers,
     upload,
 )
-from tests.pwa.pwa_browser import CHROMIUM_ARGS, PHONE, chromium_path
+from tests.pwa.pwa_browser import CHROMIUM_ARGS, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.db]
 
@@ -63,19 +63,11 @@ def _not_run(reason: str):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    path = chromium_path()
-    if path is None:
-        _not_run("NO CHROMIUM FOUND (install Debian's chromium or set CHROMIUM_PATH): "
-                 "the admin cycle browser test is NOT RUN")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _not_run("PLAYWRIGHT NOT INSTALLED: the admin cycle browser test is NOT RUN")
-    with sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(playwright_driver, browser_executable):
+    chromium = playwright_driver.chromium.launch(executable_path=browser_executable,
+                                                 headless=True, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ must never happen: a hand-typed expression rewritten on save and reopen, a colle
 silently overwritten, unsaved edits lost with the tab."""
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -16,10 +15,8 @@ from designer_support import (
     DEFAULT_FORM,
     DESKTOP,
     DesignerSite,
-    chromium_path,
     log_in,
     open_designer,
-    playwright_session,
     wait_saved,
 )
 
@@ -31,30 +28,11 @@ LISTS = REFERENCE["choice_lists"]
 
 
 @pytest.fixture(scope="module")
-def browser_executable() -> str:
-    path = chromium_path()
-    on_ci = os.environ.get("CI", "").lower() == "true"
-    if path is None:
-        reason = "NO CHROMIUM FOUND (install Debian's chromium or set CHROMIUM_PATH): designer browser tests NOT RUN"
-        if on_ci:
-            pytest.fail(reason)
-        pytest.skip(reason)
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        if on_ci:
-            pytest.fail("playwright is not installed")
-        pytest.skip("PLAYWRIGHT NOT INSTALLED: designer browser tests NOT RUN")
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser(browser_executable):
-    with playwright_session() as driver:
-        chromium = driver.chromium.launch(executable_path=browser_executable, headless=True,
-                                          args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(playwright_driver, browser_executable):
+    chromium = playwright_driver.chromium.launch(executable_path=browser_executable,
+                                                 headless=True, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,9 @@
 """Browser tests of the volunteer app: Playwright (sync API) driving Debian's Chromium."""
 
-import os
 from pathlib import Path
 
 import pytest
-from pwa_browser import CHROMIUM_ARGS, PHONE, chromium_path
+from pwa_browser import CHROMIUM_ARGS, PHONE
 from pwa_live_site import LiveSite, missing_server_parts
 
 
@@ -12,30 +11,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/pwa/" in item.nodeid.replace("\\", "/"):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def browser_executable() -> str:
-    path = chromium_path()
-    if path is None:
-        reason = "NO CHROMIUM FOUND (install Debian's chromium or set CHROMIUM_PATH): browser tests NOT RUN"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("playwright is not installed")
-        pytest.skip("PLAYWRIGHT NOT INSTALLED: browser tests NOT RUN")
-    return path
-
-
-@pytest.fixture(scope="session")
-def playwright_driver(browser_executable):
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as driver:
-        yield driver
 
 
 @pytest.fixture(scope="session")
