@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -29,6 +28,7 @@ from sqlalchemy.orm import selectinload
 
 from server.admin.access import admin_required
 from server.admin.i18n import current_lang, tr
+from server.admin.import_flow import receive_upload, staged_or_404, template_download
 from server.auth.web import current_web_user
 from server.extensions import db
 from server.people import importer
@@ -46,12 +46,11 @@ from server.people.services import (
 )
 from server.reporting.export import FORMULA_STARTS
 from server.sync.text_hygiene import clean_text
-from server.tabular import TableProblem, read_table
 from server.units.models import UNIT_KIND_LABELS, Unit
 from server.units.pages import form_id
 from server.units.services import UnitRuleError, normalise_code
 from server.units.tree import unit_options
-from server.upload_staging import discard, load, stage
+from server.upload_staging import discard
 
 bp = Blueprint("people_admin", __name__, url_prefix="/admin/people")
 
@@ -290,31 +289,17 @@ TEMPLATE_CSV = ("họ tên,tên đăng nhập,điện thoại,mã đơn vị\n"
 def import_people():
     if request.method == "GET":
         return render_template("admin/people/import.html", error=None)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        error = tr("Hãy chọn một tệp CSV hoặc XLSX.", "Choose a CSV or XLSX file.")
-        return render_template("admin/people/import.html", error=error), 400
-    try:
-        table = read_table(upload.filename, upload.read())
-    except TableProblem as problem:
-        return render_template("admin/people/import.html",
-                               error=tr(problem.message_vi, problem.message_en)), 400
-    token = stage("people", _actor_id(), upload.filename, table)
-    return redirect(url_for(".import_plan", token=token))
+    return receive_upload("people", _actor_id(), "admin/people/import.html")
 
 
 @bp.get("/import/template.csv")
 @admin_required
 def import_template():
-    return Response("\ufeff" + TEMPLATE_CSV, mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=volunteers-template.csv"})
+    return template_download(TEMPLATE_CSV, "volunteers-template.csv")
 
 
 def _staged_or_404(token: str):
-    staged = load("people", token, _actor_id())
-    if staged is None:
-        abort(404)
-    return staged
+    return staged_or_404("people", token, _actor_id())
 
 
 def _plan_page(staged, plan, error: str | None = None, status: int = 200):

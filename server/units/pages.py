@@ -4,7 +4,6 @@
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -17,10 +16,10 @@ from sqlalchemy.exc import IntegrityError
 
 from server.admin.access import admin_required
 from server.admin.i18n import current_lang, tr
+from server.admin.import_flow import receive_upload, staged_or_404, template_download
 from server.api_fields import ID_MAX
 from server.auth.web import current_web_user
 from server.extensions import db
-from server.tabular import TableProblem, read_table
 from server.units import importer
 from server.units.models import UNIT_KIND_LABELS, UNIT_KINDS, Unit
 from server.units.services import (
@@ -36,7 +35,7 @@ from server.units.services import (
     update_unit,
 )
 from server.units.tree import build_tree, natural_key, parent_choices, search_units
-from server.upload_staging import discard, load, stage
+from server.upload_staging import discard
 
 bp = Blueprint("units_admin", __name__, url_prefix="/admin/units")
 
@@ -205,31 +204,17 @@ TEMPLATE_CSV = ("code,name,kind,parent code\n"
 def import_units():
     if request.method == "GET":
         return render_template("admin/units/import.html", error=None)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        error = tr("Hãy chọn một tệp CSV hoặc XLSX.", "Choose a CSV or XLSX file.")
-        return render_template("admin/units/import.html", error=error), 400
-    try:
-        table = read_table(upload.filename, upload.read())
-    except TableProblem as problem:
-        return render_template("admin/units/import.html",
-                               error=tr(problem.message_vi, problem.message_en)), 400
-    token = stage("units", _actor_id(), upload.filename, table)
-    return redirect(url_for(".import_plan", token=token))
+    return receive_upload("units", _actor_id(), "admin/units/import.html")
 
 
 @bp.get("/import/template.csv")
 @admin_required
 def import_template():
-    return Response("\ufeff" + TEMPLATE_CSV, mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=units-template.csv"})
+    return template_download(TEMPLATE_CSV, "units-template.csv")
 
 
 def _staged_or_404(token: str):
-    staged = load("units", token, _actor_id())
-    if staged is None:
-        abort(404)
-    return staged
+    return staged_or_404("units", token, _actor_id())
 
 
 def _plan_page(staged, plan, error: str | None = None, status: int = 200):
