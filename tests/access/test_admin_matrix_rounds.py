@@ -10,9 +10,14 @@ import pytest
 
 from server.db_types import utcnow
 from server.rounds import recurring
-from tests.admin.conftest import csrf_token, log_in
+from tests.access.admin_matrix import (
+    assert_forms_need_csrf,
+    client_as,
+    form_failures,
+    page_failures,
+)
+from tests.admin.conftest import csrf_token
 
-ROLES = ("anonymous", "admin", "official", "volunteer")
 MISSING = 999_999
 
 
@@ -70,46 +75,21 @@ def _forms(w: World) -> list[tuple[str, dict, int]]:
 
 
 def _client(app, role: str):
-    client = app.test_client()
-    return client if role == "anonymous" else log_in(client, role)
+    return client_as(app, role)
 
 
 def test_every_rounds_page_answers_each_role_as_expected(app, client, world):
-    expected = {"admin": 200, "official": 403, "volunteer": 403}
-    failures = []
-    for role in ROLES:
-        browser = _client(app, role)
-        for path in _pages(world):
-            response = browser.get(path)
-            if role == "anonymous":
-                if response.status_code != 302 or "/login" not in response.headers["Location"]:
-                    failures.append(f"GET {path} anonymous: {response.status_code}")
-            elif response.status_code != expected[role]:
-                failures.append(f"GET {path} as {role}: {response.status_code}")
+    failures = page_failures(app, _pages(world))
     assert not failures, "\n".join(failures)
 
 
 def test_every_rounds_form_answers_each_role_as_expected(app, client, world):
-    failures = []
-    for role in ROLES:
-        browser = _client(app, role)
-        for path, fields, admin_status in _forms(world):  # in order: extend, close, reopen...
-            response = browser.post(path, data={"csrf_token": csrf_token(browser), **fields})
-            wanted = {"anonymous": 302, "admin": admin_status}.get(role, 403)
-            if response.status_code != wanted:
-                failures.append(f"POST {path} as {role}: {response.status_code}, expected {wanted}"
-                                f" {response.get_data(as_text=True)[:300]}")
-            elif role == "anonymous" and "/login" not in response.headers["Location"]:
-                failures.append(f"POST {path} anonymous went to {response.headers['Location']}")
+    failures = form_failures(app, _forms(world))
     assert not failures, "\n".join(failures)
 
 
 def test_every_rounds_form_refuses_a_post_without_its_csrf_token(app, client, world):
-    browser = _client(app, "admin")
-    for path, fields, _ in _forms(world):
-        assert browser.post(path, data=fields).status_code == 400, path
-        wrong = browser.post(path, data={"csrf_token": "not-the-token", **fields})
-        assert wrong.status_code == 400, path
+    assert_forms_need_csrf(app, _forms(world))
 
 
 def test_unknown_rounds_and_plans_are_404(app, client, world):
