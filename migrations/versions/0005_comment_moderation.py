@@ -1,0 +1,25 @@
+"""comment moderation (hidden comments with a reason)
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-26 00:40:00
+
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+import server.db_types  # noqa: F401  (UTCDateTime columns)
+
+# revision identifiers, used by Alembic.
+revision = '0005'
+down_revision = '0004'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
