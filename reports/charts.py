@@ -11,13 +11,25 @@ from dataclasses import dataclass
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Table, TableStyle
 
 from reports.fonts import REGULAR, register_fonts
 from reports.formatting import format_int, format_percent
 from reports.i18n import t
-from reports.styles import INK, LIKERT, MUTED, PRIMARY, RULE, ZEBRA, clean, markup, para, rich
+from reports.scripts import chart_strings, text_width
+from reports.styles import (
+    INK,
+    LIKERT,
+    LIKERT_HATCHED,
+    MUTED,
+    PRIMARY,
+    RULE,
+    ZEBRA,
+    clean,
+    markup,
+    para,
+    rich,
+)
 
 BAR_HEIGHT = 11
 LABEL_SHARE = 0.42          # of the table width, for the item label column
@@ -115,6 +127,35 @@ def satisfaction_chart(rows: Sequence[BarRow], width: float, lang: str) -> Table
                       header_rows=1)
 
 
+HATCH_SPACING = 3.5         # points between the hatching's diagonal lines
+
+
+def luma(colour: colors.Color) -> float:
+    """Its grey in black-and-white print (Rec. 601 weights, as printers and pdftoppm -gray)."""
+    return 0.299 * colour.red + 0.587 * colour.green + 0.114 * colour.blue
+
+
+def _hatch(drawing: Drawing, x: float, y: float, width: float, height: float) -> None:
+    """Diagonal lines (/) across the rectangle, cut at its edges."""
+    offset = -height
+    while offset < width:
+        # the line x' = x + offset + t, y' = y + t for t in [0, height], clipped to [x, x+width]
+        start = max(0.0, -offset)
+        end = min(height, width - offset)
+        if end > start:
+            drawing.add(Line(x + offset + start, y + start, x + offset + end, y + end,
+                             strokeColor=colors.white, strokeWidth=0.7))
+        offset += HATCH_SPACING
+
+
+def _level_box(drawing: Drawing, level: int, x: float, y: float, width: float,
+               height: float, edge: colors.Color | None = None) -> None:
+    drawing.add(Rect(x, y, width, height, fillColor=LIKERT[level], strokeColor=edge,
+                     strokeWidth=0.5))
+    if level in LIKERT_HATCHED:
+        _hatch(drawing, x, y, width, height)
+
+
 def _stacked(row: LikertRow, width: float) -> Drawing:
     height = BAR_HEIGHT + 4
     drawing = _drawing(width, height)
@@ -128,12 +169,14 @@ def _stacked(row: LikertRow, width: float) -> Drawing:
         segment = share * width
         if segment <= 0:
             continue
-        colour = LIKERT[level]
-        drawing.add(Rect(x, 2, segment, BAR_HEIGHT, fillColor=colour,
-                         strokeColor=colors.white, strokeWidth=0.5))
+        _level_box(drawing, level, x, 2, segment, BAR_HEIGHT, edge=colors.white)
         if segment >= 22:   # room for "12%"
-            dark = level in (0, 4)
-            drawing.add(String(x + segment / 2, 5, f"{round(share * 100)}%", fontName=font,
+            if level in LIKERT_HATCHED:   # the figure on a plain patch, not on the lines
+                drawing.add(Rect(x + segment / 2 - 9, 3.5, 18, 8, fillColor=LIKERT[level],
+                                 strokeColor=None))
+            dark = luma(LIKERT[level]) < 0.55
+            # whole percentages read the same in every language; one rounding rule
+            drawing.add(String(x + segment / 2, 5, format_percent(share, "vi", 0), fontName=font,
                                fontSize=6.5, textAnchor="middle",
                                fillColor=colors.white if dark else INK))
         x += segment
@@ -147,7 +190,7 @@ def likert_legend(labels: Sequence[str], width: float) -> Drawing:
     x, line = 0.0, 0
     for label in labels:
         text = clean(label)
-        needed = 12 + stringWidth(text, font, 7.5) + 12
+        needed = 12 + text_width(text, font, 7.5) + 12
         if x > 0 and x + needed > width:
             x, line = 0.0, line + 1
         placed.append((x, line, text))
@@ -156,8 +199,9 @@ def likert_legend(labels: Sequence[str], width: float) -> Drawing:
     drawing = _drawing(width, lines * 12)
     for level, (x, line, text) in enumerate(placed):
         y = (lines - 1 - line) * 12 + 2
-        drawing.add(Rect(x, y, 9, 8, fillColor=LIKERT[level % len(LIKERT)], strokeColor=None))
-        drawing.add(String(x + 12, y + 1, text, fontName=font, fontSize=7.5, fillColor=INK))
+        _level_box(drawing, level % len(LIKERT), x, y, 9, 8)
+        for string in chart_strings(x + 12, y + 1, text, font, 7.5, fillColor=INK):
+            drawing.add(string)     # one String per script run (reports.scripts)
     return drawing
 
 

@@ -1,4 +1,4 @@
-"""The report's own words, Vietnamese first, English second.
+"""The report's own words, Vietnamese first, English second; Khmer in reports.i18n_km.
 
 ``t(key, lang, **values)`` returns plain text (never markup): callers escape it before
 it goes into a Paragraph.
@@ -6,7 +6,9 @@ it goes into a Paragraph.
 
 from __future__ import annotations
 
-LANGUAGES = ("vi", "en")
+from reports.i18n_km import KHMER
+
+LANGUAGES = ("vi", "en", "km")
 
 _STRINGS: dict[str, tuple[str, str]] = {
     # cover
@@ -205,13 +207,201 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "{limit}; a comment names its residential group only when that group has at least {k} "
         "responses."),
     "method_or": ("hoặc", "or"),
+    # suggestion box (issue 14, area "suggestions")
+    "sb_section": ("Hòm thư góp ý", "Suggestion box"),
+    "sb_intro": ("Ý kiến người dân gửi qua hòm thư góp ý điện tử của {unit} từ {start} đến {end}.",
+                 "Messages residents left in the electronic suggestion boxes of {unit} from "
+                 "{start} to {end}."),
+    "sb_no_data": ("Chưa có ý kiến nào trong thời gian này.",
+                   "No message was received in this period."),
+    "sb_too_few": ("Có ít hơn {k} ý kiến trong thời gian này: số liệu không được công bố để bảo "
+                   "vệ người gửi.",
+                   "Fewer than {k} messages were received in this period: no figures are shown, "
+                   "to protect the senders."),
+    "sb_messages": ("Số ý kiến", "Messages"),
+    "sb_topic": ("Chủ đề", "Topic"),
+    "sb_no_topic": ("Không chọn chủ đề", "No topic chosen"),
+    "sb_status_new": ("Mới", "New"),
+    "sb_status_assigned": ("Đang xử lý", "Being handled"),
+    "sb_status_answered": ("Đã trả lời", "Answered"),
+    "sb_status_closed": ("Đã đóng", "Closed"),
+    "sb_median_reply": ("Thời gian trả lời lần đầu (trung vị)", "Median time to first reply"),
+    "sb_answered_7": ("Trả lời trong 7 ngày", "Answered within 7 days"),
+    "sb_hours": ("{value} giờ", "{value} hours"),
+    "sb_days": ("{value} ngày", "{value} days"),
+    "sb_note": ("Ô “ẩn”: ít hơn {k} ý kiến (hoặc ẩn thêm để không suy ra được ô đã ẩn). Tỷ lệ "
+                "trả lời trong 7 ngày tính trên các ý kiến đã nhận từ 7 ngày trở lên hoặc đã "
+                "được trả lời (N={n}). Nội dung ý kiến không in trong báo cáo.",
+                "“hidden”: fewer than {k} messages (or hidden as well so that a hidden cell "
+                "cannot be worked out). The share answered within 7 days counts messages "
+                "received at least 7 days ago or already answered (N={n}). The messages' text "
+                "is not printed in the report."),
+    # --- "document" area (issue 10): the administrative document, provisional marks, key
+    # findings, plain methodology and its technical annex (reports.document,
+    # sections/narrative.py, sections/closing.py)
+    "document_number": ("Số: {number}", "No. {number}"),
+    "signer_default": ("TM. BAN THƯỜNG TRỰC\nCHỦ TỊCH",
+                       "ON BEHALF OF THE STANDING BOARD\nCHAIR"),
+    "recipient_default": ("Lưu: VT.", "Filed: Office."),
+    "recipients_label": ("Nơi nhận:", "Recipients:"),
+    "provisional": ("TẠM THỜI", "PROVISIONAL"),
+    "provisional_band": ("Đợt khảo sát chưa kết thúc: số liệu có thể còn thay đổi, chưa phải "
+                         "báo cáo chính thức.",
+                         "The round is still open: figures may change; this is not the final "
+                         "report."),
+    "findings_section": ("Những điểm chính", "Key findings"),
+    "finding_responses": ("{unit} thu được {responses} phiếu trả lời trong {round}.",
+                          "{unit} received {responses} responses in {round}."),
+    "finding_responses_target": ("{unit} thu được {responses} phiếu trả lời trong {round}, "
+                                 "bằng {coverage} chỉ tiêu ({target} phiếu).",
+                                 "{unit} received {responses} responses in {round}, "
+                                 "{coverage} of the target of {target}."),
+    "finding_direct": ("Khi được hỏi trực tiếp, {share} người trả lời hài lòng hoặc rất hài "
+                       "lòng với chính quyền địa phương{change}.",
+                       "Asked directly, {share} of respondents are satisfied or very "
+                       "satisfied with their local government{change}."),
+    "finding_overall": ("Chỉ số hài lòng theo SIPAS (trung bình các nhóm tiêu chí) là "
+                        "{share}{change}.",
+                        "The SIPAS-style index (the mean of the groups of criteria) is "
+                        "{share}{change}."),
+    "finding_change_since": (", {change} so với đợt trước{judged}",
+                             ", {change} on the previous round{judged}"),
+    "finding_clear": (" (rõ rệt)", " (a clear change)"),
+    "finding_not_clear": (" (chưa rõ rệt, có thể chỉ do ngẫu nhiên)",
+                          " (not clear: it may be chance)"),
+    "finding_up": ("tăng {pp} điểm phần trăm", "up {pp} percentage points"),
+    "finding_down": ("giảm {pp} điểm phần trăm", "down {pp} percentage points"),
+    "finding_same": ("không đổi", "unchanged"),
+    "finding_strongest": ("Người dân hài lòng nhất với: {items}.",
+                          "Residents are most satisfied with: {items}."),
+    "finding_weakest": ("Hài lòng thấp nhất ở: {items}.",
+                        "Satisfaction is lowest for: {items}."),
+    "finding_item": ("{label} ({share})", "{label} ({share})"),
+    "finding_rises": ("Tăng rõ rệt so với đợt trước: {items}.",
+                      "Clear rises since the previous round: {items}."),
+    "finding_falls": ("Giảm rõ rệt so với đợt trước: {items}.",
+                      "Clear falls since the previous round: {items}."),
+    "finding_change_item": ("{label} ({change})", "{label} ({change})"),
+    "finding_no_clear_change": ("Không tiêu chí nào thay đổi rõ rệt so với đợt trước; các "
+                                "chênh lệch nhỏ có thể chỉ do ngẫu nhiên.",
+                                "No item changed clearly since the previous round; small "
+                                "differences may be chance."),
+    "finding_no_previous": ("Chưa có đợt khảo sát trước để so sánh.",
+                            "There is no earlier round to compare with yet."),
+    "finding_incidents": ("Về “3 không”: {items}.", "On the “3 không” incidents: {items}."),
+    "finding_incident": ("{share} người trả lời cho biết “{label}” ({count} trên "
+                         "{valid} người)",
+                         "{share} of respondents reported “{label}” ({count} of {valid})"),
+    "finding_see_more": ("Chi tiết ở các phần sau; cách tính ở phần Phương pháp và Phụ lục.",
+                         "Details follow; how the figures are worked out is in Methodology "
+                         "and the Annex."),
+    "method_plain_share": ("Với mỗi tiêu chí, tỷ lệ hài lòng là phần trăm người chọn "
+                           "{satisfied} trong số người đã trả lời tiêu chí đó; người chọn "
+                           "“Không áp dụng” hoặc không được hỏi (do câu trả lời trước) không "
+                           "được tính.",
+                           "For each item, the satisfaction share is the percentage of those "
+                           "who answered it who chose {satisfied}; those who chose “not "
+                           "applicable” or were not asked (because of an earlier answer) are "
+                           "not counted."),
+    "method_plain_index": ("Chỉ số của một nhóm tiêu chí là trung bình các tỷ lệ đó; chỉ số "
+                           "hài lòng theo SIPAS là trung bình của các nhóm. Tỷ lệ hài lòng "
+                           "chung là kết quả của câu hỏi trực tiếp về sự hài lòng chung, tính "
+                           "như một tiêu chí.",
+                           "A group's index is the average of those shares; the SIPAS-style "
+                           "index is the average of the groups. Overall satisfaction is the "
+                           "answer to the direct question on overall satisfaction, worked out "
+                           "like an item."),
+    "method_plain_change": ("Vì chỉ một phần người dân được hỏi, mỗi con số có sai số; báo "
+                            "cáo chỉ gọi một thay đổi là “rõ rệt” khi nó khó có thể chỉ do "
+                            "ngẫu nhiên (cách kiểm tra ở Phụ lục).",
+                            "Because only some residents are asked, every figure has a margin "
+                            "of error; a change is called “clear” only when it is unlikely to "
+                            "be chance alone (the test is in the Annex)."),
+    "method_plain_privacy": ("Để không ai bị nhận ra qua câu trả lời, số liệu dựa trên dưới "
+                             "{k} người được ẩn; trong ý kiến, số điện thoại, số giấy tờ, địa "
+                             "chỉ và tên đứng sau từ xưng hô được che (chi tiết và giới hạn ở "
+                             "Phụ lục).",
+                             "So that no one can be recognised from their answers, figures "
+                             "resting on fewer than {k} people are hidden; in comments, phone "
+                             "and ID numbers, addresses and names after a title are masked "
+                             "(details and limits in the Annex)."),
+    "annex_section": ("PHỤ LỤC: PHƯƠNG PHÁP TÍNH (CHI TIẾT KỸ THUẬT)",
+                      "ANNEX: HOW THE FIGURES ARE WORKED OUT (TECHNICAL DETAIL)"),
+    "annex_intro": ("Kèm theo báo cáo {number}.", "Attached to report {number}."),
+    # --- "figures" area (issue 10, honest figures): the two headline figures, intervals,
+    # mean scores, like-for-like comparisons, per-unit previous rounds, coverage flags
+    # (reports/sections/overview.py, results.py, comparison.py, breakdowns.py)
+    "direct_question": ("Hài lòng chung (câu hỏi trực tiếp)",
+                        "Overall satisfaction (direct question)"),
+    "sipas_index": ("Chỉ số hài lòng theo SIPAS ({groups} nhóm)",
+                    "SIPAS-style satisfaction index ({groups} groups)"),
+    "headline_direct_note": ("Hài lòng chung: tỷ lệ người trả lời “Hài lòng” hoặc “Rất hài "
+                             "lòng” ở câu “{question}”.",
+                             "Overall satisfaction: the share answering “Satisfied” or “Very "
+                             "satisfied” to “{question}”."),
+    "headline_index_note": ("Chỉ số theo SIPAS: với mỗi nhóm ({groups}), trung bình cộng "
+                            "(không trọng số) tỷ lệ hài lòng của các tiêu chí trong nhóm; rồi "
+                            "trung bình cộng các nhóm. Câu trả lời “Không áp dụng” không được "
+                            "tính vào N.",
+                            "SIPAS-style index: for each group ({groups}), the unweighted mean "
+                            "of its items' satisfaction shares; then the mean of the groups. "
+                            "“Not applicable” answers are left out of N."),
+    "interval_n": ("KTC 95%: {interval} · N={n}", "95% CI: {interval} · N={n}"),
+    "mean_score_of": ("Điểm trung bình: {mean}/5", "Mean score: {mean}/5"),
+    "ci_col": ("KTC 95%", "95% CI"),
+    "mean_col": ("Điểm TB", "Mean"),
+    "satisfied_col": ("Hài lòng", "Satisfied"),
+    "too_few_to_judge": ("chưa đủ N", "too few"),
+    "like_for_like_note": ("*: so sánh trên cùng các tiêu chí có câu trả lời hợp lệ ở cả hai "
+                           "đợt; không tính: {items}.",
+                           "*: compared on the same items, those with valid answers in both "
+                           "rounds; left out: {items}."),
+    "compared_previous": ("Đợt so sánh ({round}) có {n} phiếu.",
+                          "The round compared with ({round}) had {n} responses."),
+    "coverage_only_now": ("Có phiếu ở đợt này nhưng không có ở đợt so sánh: {units}.",
+                          "Responses in this round but none in the round compared with: "
+                          "{units}."),
+    "coverage_only_before": ("Có phiếu ở đợt so sánh nhưng không có ở đợt này: {units}.",
+                             "Responses in the round compared with but none in this round: "
+                             "{units}."),
+    "over_target_note": ("“> 100%”: số phiếu vượt chỉ tiêu; cần xem lại chỉ tiêu.",
+                         "“> 100%”: more responses than the target; check the target."),
+    "trend_line": ("{label}: {values} (N={n}).", "{label}: {values} (N={n})."),
+    "comparison_rule": ("So sánh với {round} ({period}). Thay đổi tính bằng điểm phần trăm, "
+                        "dòng dưới là khoảng tin cậy 95% của thay đổi. “Rõ rệt” khi p < {alpha} "
+                        "và mỗi đợt có ít nhất {min_n} câu trả lời hợp lệ (“chưa đủ N”: dưới "
+                        "{min_n}, không kết luận). Tỷ lệ: kiểm định hai tỷ lệ, hoặc kiểm định "
+                        "chính xác Fisher khi số đếm nhỏ; chỉ số: phương pháp delta.",
+                        "Compared with {round} ({period}). Changes are in percentage points, "
+                        "with their 95% confidence interval below. “Clear” when p < {alpha} and "
+                        "each round has at least {min_n} valid answers (“too few”: fewer than "
+                        "{min_n}, no judgement). Shares: two-proportion z-test, or Fisher's "
+                        "exact test for small counts; indices: the delta method."),
+    "child_previous_round": ("{index} ({round})", "{index} ({round})"),
+    "children_previous_note": ("Mỗi đơn vị được so với đợt gần nhất trước đó mà đơn vị có từ "
+                               "{k} phiếu trở lên; tên đợt ghi trong ngoặc khi khác {round}.",
+                               "Each unit is compared with its latest earlier round with at "
+                               "least {k} responses; the round is named in brackets when it is "
+                               "not {round}."),
+    "items_table": ("Tiêu chí", "Item"),
 }
 
 
 def t(key: str, lang: str, **values: object) -> str:
+    """The report string ``key`` in ``lang``. A Khmer report falls back to Vietnamese for a
+    string with no Khmer translation yet (tests/reports/test_khmer_strings.py lists them):
+    Vietnamese is the language every official reading it also reads."""
     vi, en = _STRINGS[key]
-    text = en if lang == "en" else vi
+    if lang == "km":
+        text = KHMER.get(key) or vi
+    else:
+        text = en if lang == "en" else vi
     return text.format(**values) if values else text
+
+
+def string_keys() -> tuple[str, ...]:
+    """Every report string's key, in the order they are written."""
+    return tuple(_STRINGS)
 
 
 def check_language(lang: str) -> str:

@@ -11,11 +11,14 @@ import io
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, Spacer
 
+from reports.document import issuer
 from reports.formatting import format_date_range, format_datetime
 from reports.i18n import check_language, t
+from reports.sections.context import Context
+from reports.sections.cover import masthead
 from reports.styles import ACCENT, clean, para
 from reports.summary import RoundSummary
-from reports.template import PageFurniture, ReportDocument
+from reports.template import CONTENT_WIDTH, PageFurniture, ReportDocument
 
 NOTICES = ("too_few", "no_data")
 
@@ -32,8 +35,9 @@ def _story(summary: RoundSummary, lang: str) -> list[Flowable]:
     period = format_date_range(round_.starts_on, round_.ends_on, lang)
     status = t(f"status_{round_.status}", lang)
     return [
-        para(summary.issuer.text(lang).upper(), "cover_issuer"),
-        Spacer(1, 40 * mm),
+        # the same document header as a report: it is filed the same way
+        masthead(Context(summary=summary, lang=lang, width=CONTENT_WIDTH)),
+        Spacer(1, 32 * mm),
         para(t(f"notice_{kind}_title", lang), "cover_title"),
         Spacer(1, 8 * mm),
         HRFlowable(width="25%", thickness=1.5, color=ACCENT),
@@ -57,15 +61,18 @@ def render_notice(summary: RoundSummary, lang: str = "vi") -> bytes:
     if summary.withheld not in NOTICES:
         raise ValueError(f"not a withheld summary: {summary.withheld!r}")
     title = t(f"notice_{summary.withheld}_title", lang)
+    open_round = summary.round.status == "open"
     furniture = PageFurniture(
         header_left=summary.unit.name, header_right=summary.round.name,
         footer_left=t("app", lang),
-        page_label=lambda page, pages: t("page_of", lang, page=page, pages=pages))
+        page_label=lambda page, pages: t("page_of", lang, page=page, pages=pages),
+        provisional=t("provisional", lang) if open_round else "",
+        provisional_note=t("provisional_band", lang) if open_round else "")
     output = io.BytesIO()
     document = ReportDocument(output, furniture,
                               title=clean(f"{title} - {summary.unit.name} - "
                                           f"{summary.round.name}"),
-                              author=clean(summary.issuer.text(lang)),
+                              author=clean(issuer(summary, lang)),
                               subject=clean(title), creator="Lắng Nghe", lang=lang)
     document.build_story(_story(summary, lang))
     return output.getvalue()

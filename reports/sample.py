@@ -13,7 +13,14 @@ from datetime import UTC, date, datetime
 from statistics import fmean
 
 from reports.comments import report_comments
-from reports.stats import compare_proportions, wilson_interval
+from reports.stats import (
+    compare_indices,
+    compare_proportions,
+    index_interval,
+    index_standard_error,
+    wilson_interval,
+    wilson_standard_error,
+)
 from reports.summary import (
     BreakdownCell,
     BreakdownColumn,
@@ -21,7 +28,7 @@ from reports.summary import (
     BreakdownTable,
     ChildRank,
     ChoiceCount,
-    Comparison,
+    ComparisonCoverage,
     Coverage,
     CoverageRow,
     GroupIndex,
@@ -113,6 +120,11 @@ def _levels(rng: random.Random, n: int, mood: float) -> list[int]:
     return counts
 
 
+def _mean_score(counts: list[int]) -> float | None:
+    valid = sum(counts)
+    return sum(level * n for level, n in enumerate(counts, start=1)) / valid if valid else None
+
+
 def _threshold_cell(share: float | None, n: int, threshold: int) -> BreakdownCell:
     if n < threshold:
         return BreakdownCell(n=n, share=None, suppressed=True)
@@ -133,9 +145,11 @@ def sample_summary(*, children: int = 0, responses: int = 412, seed: int = 7,
     questions: list[QuestionSummary] = []
     items: list[ItemSatisfaction] = []
     indices: list[GroupIndex] = []
+    errors: list[tuple[float, float]] = []
     for key, label, item_labels in (*GROUPS, CONDUCT):
         group_mood = rng.uniform(0.3, 0.9)
         shares, previous_shares = [], []
+        item_errors, previous_errors, means = [], [], []
         names = []
         for number, item_label in enumerate(item_labels, start=1):
             name = f"{key}_{number}"
@@ -152,6 +166,9 @@ def sample_summary(*, children: int = 0, responses: int = 412, seed: int = 7,
             previous = compare_proportions(satisfied, valid, prev_satisfied, prev_valid)
             shares.append(share)
             previous_shares.append(previous.share)
+            item_errors.append(wilson_standard_error(satisfied, valid))
+            previous_errors.append(wilson_standard_error(prev_satisfied, prev_valid))
+            means.append(_mean_score(counts))
             distribution = (*[ChoiceCount(str(level + 1), LEVELS[level], counts[level])
                               for level in range(5)], ChoiceCount("na", NA, na))
             questions.append(QuestionSummary(name=name, label=item_label, type="likert",
@@ -159,14 +176,44 @@ def sample_summary(*, children: int = 0, responses: int = 412, seed: int = 7,
                                              missing=missing, not_applicable=na))
             items.append(ItemSatisfaction(question=name, label=item_label, group_key=key,
                                           satisfied=satisfied, valid=valid, share=share,
-                                          ci_low=low, ci_high=high, previous=previous))
+                                          ci_low=low, ci_high=high, previous=previous,
+                                          mean_score=_mean_score(counts)))
         mean, previous_mean = fmean(shares), fmean(previous_shares)
-        indices.append(GroupIndex(key=key, label=label, share=mean, items=tuple(names),
-                                  previous=Comparison(share=previous_mean, valid=0,
-                                                      change_pp=(mean - previous_mean) * 100)))
+        error, previous_error = (index_standard_error(item_errors),
+                                 index_standard_error(previous_errors))
+        errors.append((error, previous_error))
+        low, high = index_interval(mean, error)
+        indices.append(GroupIndex(
+            key=key, label=label, share=mean, items=tuple(names),
+            previous=compare_indices(mean, error, previous_mean, previous_error, responses,
+                                     previous_responses),
+            ci_low=low, ci_high=high, mean_score=fmean(means), valid=responses))
     groups, conduct = indices[:-1], indices[-1]
     overall = fmean(group.share for group in groups)
     previous_overall = fmean(group.previous.share for group in groups)
+    overall_error = fmean(error for error, _ in errors[:-1])
+    previous_overall_error = fmean(error for _, error in errors[:-1])
+    overall_low, overall_high = index_interval(overall, overall_error)
+
+    direct_counts = _levels(rng, responses - 4, 0.7)
+    direct_satisfied = direct_counts[3] + direct_counts[4]
+    direct_before = _levels(rng, previous_responses - 3, 0.6)
+    direct_low, direct_high = wilson_interval(direct_satisfied, responses - 4)
+    direct_label = L("Nhìn chung, ông/bà hài lòng ở mức nào đối với chính quyền xã, phường nơi "
+                     "mình sinh sống?", "Overall, how satisfied are you with the government "
+                     "of the commune where you live?")
+    direct = ItemSatisfaction(
+        question="overall_satisfaction", label=direct_label, group_key="overall_question",
+        satisfied=direct_satisfied, valid=responses - 4,
+        share=direct_satisfied / (responses - 4), ci_low=direct_low, ci_high=direct_high,
+        previous=compare_proportions(direct_satisfied, responses - 4,
+                                     direct_before[3] + direct_before[4],
+                                     previous_responses - 3),
+        mean_score=_mean_score(direct_counts))
+    questions.append(QuestionSummary(
+        name=direct.question, label=direct_label, type="likert",
+        distribution=tuple(ChoiceCount(str(level + 1), LEVELS[level], direct_counts[level])
+                           for level in range(5)), valid=responses - 4, missing=4))
 
     incidents = []
     for name, label in INCIDENTS:
@@ -197,15 +244,22 @@ def sample_summary(*, children: int = 0, responses: int = 412, seed: int = 7,
                                       target=max(n, round(n * rng.uniform(1.0, 1.3))))
                           for i, (name, n) in enumerate(zip(sub_names, per_unit, strict=True)))
 
-    columns = (*[BreakdownColumn(g.key, g.label) for g in groups],
+    # every index group, the conduct block included, then the overall index
+    columns = (*[BreakdownColumn(g.key, g.label) for g in (*groups, conduct)],
                BreakdownColumn("overall", L("Chỉ số chung", "Overall")))
 
     def breakdown_row(key: str, label: LocalText, n: int) -> BreakdownRow:
         cells = [_threshold_cell(min(1.0, max(0.0, g.share + rng.uniform(-0.12, 0.12))), n,
                                  threshold) for g in groups]
         shares = [cell.share for cell in cells if cell.share is not None]
+        cells.append(_threshold_cell(conduct.share, n, threshold))
         cells.append(_threshold_cell(fmean(shares) if shares else None, n, threshold))
         return BreakdownRow(key=key, label=label, n=n, cells=tuple(cells))
+
+    def by_score(rows) -> tuple[BreakdownRow, ...]:
+        """As the analytics sort them: best overall index first, hidden rows last."""
+        return tuple(sorted(rows, key=lambda row: (row.cells[-1].share is None,
+                                                   -(row.cells[-1].share or 0.0))))
 
     def split(options, total):
         raw = [rng.uniform(0.5, 1.5) for _ in options]
@@ -217,13 +271,13 @@ def sample_summary(*, children: int = 0, responses: int = 412, seed: int = 7,
     area_title = L("Theo xã, phường", "By commune") if children else L(
         "Theo tổ dân phố, thôn", "By residential group")
     breakdowns = (
-        BreakdownTable("residential_group", area_title, columns, tuple(
+        BreakdownTable("residential_group", area_title, columns, by_score(
             breakdown_row(str(row.unit_id), L(row.name), row.responses)
             for row in coverage_rows)),
         BreakdownTable("age_band", L("Theo độ tuổi", "By age"), columns,
-                       tuple(split(AGE_BANDS, responses))),
+                       by_score(split(AGE_BANDS, responses))),
         BreakdownTable("sex", L("Theo giới tính", "By sex"), columns,
-                       tuple(split(SEXES, responses))),
+                       by_score(split(SEXES, responses))),
     )
     suppressed_cells = sum(cell.suppressed for table in breakdowns for row in table.rows
                            for cell in row.cells)
@@ -276,8 +330,12 @@ def sample_summary(*, children: int = 0, responses: int = 412, seed: int = 7,
         groups=tuple(groups),
         conduct=conduct,
         overall_index=overall,
-        overall_previous=Comparison(share=previous_overall, valid=0,
-                                    change_pp=(overall - previous_overall) * 100),
+        overall_previous=compare_indices(overall, overall_error, previous_overall,
+                                         previous_overall_error, responses, previous_responses),
+        overall_question=direct, trend_question="trend",
+        overall_ci_low=overall_low, overall_ci_high=overall_high,
+        comparison_coverage=ComparisonCoverage(previous_responses=previous_responses,
+                                               only_now=(sub_names[-1],)),
         incidents=tuple(incidents),
         breakdowns=breakdowns,
         children=child_ranks,
@@ -285,5 +343,7 @@ def sample_summary(*, children: int = 0, responses: int = 412, seed: int = 7,
                                  ends_on=date(2024, 11, 15), status="closed"),
         comments=comments, comment_total=comment_total,
         methodology=Methodology(suppression_threshold=threshold,
-                                suppressed_cells=suppressed_cells),
+                                suppressed_cells=suppressed_cells,
+                                index_groups=tuple(group.label for group in groups),
+                                overall_question=direct_label),
     )

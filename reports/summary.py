@@ -9,7 +9,7 @@ Conventions
   (3.2 means +3.2 pp). A share is None when its denominator is 0 or it is suppressed.
 - Every count that a share rests on travels with it (``valid``, ``n``): the report always
   prints the denominator next to the figure.
-- Labels are ``LocalText`` (Vietnamese required, English optional, falls back to vi).
+- Labels are ``LocalText`` (Vietnamese required, English and Khmer optional, fall back to vi).
 - Text is NFC-normalised by whoever builds the summary; the renderer normalises again.
 """
 
@@ -22,25 +22,32 @@ from datetime import date, datetime
 
 @dataclass(frozen=True, slots=True)
 class LocalText:
+    """A label in the report languages: Vietnamese (required), English and Khmer."""
     vi: str
     en: str = ""
+    km: str = ""
 
     def text(self, lang: str) -> str:
-        """The text in ``lang`` ("vi" or "en"), falling back to Vietnamese."""
+        """The text in ``lang`` ("vi", "en" or "km"). A label with no text in ``lang``
+        falls back to Vietnamese, also in a Khmer report: a form written in Vietnamese
+        only prints its Vietnamese labels."""
         if lang == "en" and self.en:
             return self.en
+        if lang == "km" and self.km:
+            return self.km
         return self.vi
 
     @classmethod
     def of(cls, value: Mapping[str, str] | str | LocalText | None) -> LocalText:
-        """From a form definition label ({"vi": ..., "en": ...}) or a plain string."""
+        """From a form definition label ({"vi": ..., "en": ..., "km": ...}) or a plain
+        string."""
         if isinstance(value, LocalText):
             return value
         if value is None:
             return cls("")
         if isinstance(value, str):
             return cls(value)
-        return cls(vi=value.get("vi", ""), en=value.get("en", ""))
+        return cls(vi=value.get("vi", ""), en=value.get("en", ""), km=value.get("km", ""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +73,30 @@ class RoundInfo:
 class Comparison:
     """The same figure in the previous round and whether the change is clear.
 
-    ``p_value``/``significant`` come from a two-proportion z-test (reports.stats); they are
-    None where no test applies (e.g. an index that is a mean of shares)."""
+    The rule is reports.stats': ``test`` says which test gave ``p_value`` ("z": pooled
+    two-proportion z-test, "fisher": Fisher's exact test for small counts, "delta": an index
+    by the delta method); ``significant`` is None (not judged) when either side has fewer
+    than reports.stats.MIN_N_PER_SIDE valid answers (``too_few``) or no test applies."""
     share: float | None             # previous round's share
     valid: int                      # previous round's denominator
     change_pp: float | None         # (current - previous) * 100
     p_value: float | None = None
     significant: bool | None = None
+    change_low_pp: float | None = None    # 95% interval of the change (Newcombe / delta)
+    change_high_pp: float | None = None
+    test: str | None = None
+    too_few: bool = False           # fewer than MIN_N_PER_SIDE on a side: no judgement
+    # an index compared like for like (the same items in both rounds): this round's figure
+    # on those items when it differs from the printed one, and the items left out of both
+    current: float | None = None
+    dropped: tuple[str, ...] = ()
+
+    @property
+    def direction(self) -> int:
+        """1 up, -1 down, 0 unchanged or unknown (for the ▲/▼ marks)."""
+        if self.change_pp is None or abs(self.change_pp) < 0.05:
+            return 0
+        return 1 if self.change_pp > 0 else -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +110,15 @@ class CoverageRow:
     def coverage(self) -> float | None:
         return self.responses / self.target if self.target else None
 
+    @property
+    def surveyed(self) -> bool:
+        """False: the unit is not in the round (no target) and sent nothing."""
+        return self.target is not None or self.responses > 0
+
+    @property
+    def over_target(self) -> bool:
+        return bool(self.target) and self.responses > self.target
+
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
@@ -96,6 +129,10 @@ class Coverage:
     @property
     def coverage(self) -> float | None:
         return self.responses / self.target if self.target else None
+
+    @property
+    def over_target(self) -> bool:
+        return bool(self.target) and self.responses > self.target
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,16 +174,22 @@ class ItemSatisfaction:
     ci_high: float | None = None
     previous: Comparison | None = None
     suppressed: bool = False        # fewer than k valid answers: share, interval, change hidden
+    mean_score: float | None = None   # mean of the numeric levels (1-5), "na" left out
 
 
 @dataclass(frozen=True, slots=True)
 class GroupIndex:
-    """A SIPAS group (or the "5 biết" conduct block): the mean of its items' shares."""
+    """A SIPAS group (or the "5 biết" conduct block): the mean of its items' shares, with a
+    conservative delta-method interval (reports.stats)."""
     key: str
     label: LocalText
     share: float | None
     items: tuple[str, ...]          # question names, in form order
     previous: Comparison | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    mean_score: float | None = None   # mean of its items' mean scores
+    valid: int = 0                  # valid answers of its best-answered item
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +250,12 @@ class ChildRank:
     target: int | None = None
     previous_index: float | None = None
     surveyed: bool = True           # False: the unit is not in the round ("not surveyed")
+    previous_round: str | None = None   # the round its previous index is from (per unit)
+    # the change like for like (analytics.figures.overall_change): when items drop out of
+    # both rounds, previous_index is on the common items and change_pp differs from
+    # index - previous_index; None: computed by the reader from the two indices
+    change_pp: float | None = None
+    dropped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,14 +268,33 @@ class Comment:
 
 @dataclass(frozen=True, slots=True)
 class Methodology:
-    satisfied_labels: tuple[LocalText, ...] = (LocalText("Hài lòng", "Satisfied"),
-                                               LocalText("Rất hài lòng", "Very satisfied"))
+    satisfied_labels: tuple[LocalText, ...] = (
+        LocalText("Hài lòng", "Satisfied", "ពេញចិត្ត"),
+        LocalText("Rất hài lòng", "Very satisfied", "ពេញចិត្តខ្លាំង"))
     not_applicable_value: str = "na"
     suppression_threshold: int = 5
     suppressed_cells: int = 0       # how many figures were suppressed (cells, counts, items...)
     confidence: float = 0.95
     alpha: float = 0.05             # significance level of the round-on-round test
     comment_limit: int = 300        # most comments a report prints (reports.comments)
+    # what the figures mean, for the methodology text (the rule is in reports.stats)
+    min_n_per_side: int = 30        # no "clear change" with fewer valid answers on a side
+    exact_test_below: int = 5       # Fisher's exact test when a 2x2 cell expects fewer
+    index_interval: str = "delta"   # group/overall index intervals: delta method, bound at
+    #                                 perfect item correlation (conservative)
+    change_interval: str = "newcombe"   # interval of a share's change: Newcombe method 10
+    index_groups: tuple[LocalText, ...] = ()   # the groups the SIPAS-style index averages
+    not_applicable_excluded: bool = True   # "không áp dụng"/"không biết" is left out of N
+    overall_question: LocalText | None = None   # the direct "Nhìn chung…" question
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonCoverage:
+    """Who answered in each of the two rounds compared: the child units that sent responses
+    in one round and none in the other (the report states them)."""
+    previous_responses: int
+    only_now: tuple[str, ...] = ()      # child units with responses in this round only
+    only_before: tuple[str, ...] = ()   # ... in the previous round only
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,13 +316,36 @@ class RoundSummary:
     previous_round: RoundInfo | None = None
     comments: tuple[Comment, ...] = ()         # the printed sample (see reports.comments)
     comment_total: int | None = None            # every comment, grouped or not; None: = shown
+    # the two headline figures, named apart: the direct question (form `report.overall`, as
+    # an item: share satisfied, interval, change, mean score) and the SIPAS-style index above
+    overall_question: ItemSatisfaction | None = None
+    trend_question: str | None = None           # form `report.trend`: its distribution's name
+    overall_ci_low: float | None = None         # the overall index's delta-method interval
+    overall_ci_high: float | None = None
+    comparison_coverage: ComparisonCoverage | None = None
     methodology: Methodology = field(default_factory=Methodology)
     # None: a full report. "no_data": the round has no response for the unit yet;
     # "too_few": fewer than k responses: no figure at all is published (a one-page notice).
     withheld: str | None = None
+    document: DocumentSettings = field(default_factory=lambda: DocumentSettings())
 
     def question(self, name: str) -> QuestionSummary | None:
         return next((q for q in self.questions if q.name == name), None)
 
     def items_of(self, group_key: str) -> tuple[ItemSatisfaction, ...]:
         return tuple(item for item in self.items if item.group_key == group_key)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSettings:
+    """The report as an administrative document a chairman signs and files (the round's
+    document settings). Blank fields take the report's defaults (reports.sections.cover):
+    the issuer of the summary, "Số:      /BC-MTTQ", the unit's name as the place, "TM. BAN
+    THƯỜNG TRỰC / CHỦ TỊCH" and "Lưu: VT" as the only recipient."""
+    issuer: str = ""                # cơ quan ban hành: "Ủy ban MTTQ Việt Nam phường Hòa Khánh"
+    superior: str = ""              # the body above it: "Ủy ban MTTQ Việt Nam TP Đà Nẵng"
+    number: str = ""                # "12/BC-MTTQ", or just "12"
+    place: str = ""                 # "Hòa Khánh" in "Hòa Khánh, ngày 25 tháng 11 năm 2026"
+    signer_title: tuple[str, ...] = ()   # lines: ("TM. BAN THƯỜNG TRỰC", "CHỦ TỊCH")
+    signer_name: str = ""
+    recipients: tuple[str, ...] = ()     # "Nơi nhận": ("Ban Thường trực UBMTTQ TP;", ...)

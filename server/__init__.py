@@ -32,10 +32,13 @@ def _init_extensions(app: Flask) -> None:
     from server.admin import navigation as admin_navigation
     from server.auth import csrf
     from server.extensions import api, db, migrate
+    from server.pwa_host import compression
     from server.templating import init_app as init_templating
 
     # First: routes pick up its URL converter, and its body limits apply before a hook reads.
     request_edge.init_app(app)
+    # Its after_request hook runs last, on the finished response.
+    compression.init_app(app)
     request_log.init_app(app)
     db.init_app(app)
     database.init_app(app)
@@ -62,6 +65,11 @@ def _register_blueprints(app: Flask) -> None:
     from server.forms import drafts_api as form_drafts_api
     from server.forms import pages as forms_pages
     from server.forms import routes as forms_routes
+    from server.kiosks import pages as kiosk_pages
+    from server.kiosks import routes as kiosk_routes
+    from server.kiosks import screen as kiosk_screen
+    from server.moderation import pages as moderation_pages
+    from server.moderation import routes as moderation_routes
     from server.people import pages as people_pages
     from server.people import routes as people_routes
     from server.people import signin_cards_page  # noqa: F401  (its routes join people_admin)
@@ -72,6 +80,9 @@ def _register_blueprints(app: Flask) -> None:
     from server.rounds import pages as round_pages
     from server.rounds import planning as round_planning
     from server.rounds import routes as rounds_routes
+    from server.suggestions import pages as suggestion_pages
+    from server.suggestions import public as suggestion_public
+    from server.suggestions import routes as suggestion_routes
     from server.sync import conflict_pages
     from server.sync import pages as response_pages
     from server.sync import review as conflict_review
@@ -81,11 +92,15 @@ def _register_blueprints(app: Flask) -> None:
 
     for blp in (health.blp, auth_routes.blp, signin_api.blp, units_routes.blp, people_routes.blp,
                 forms_routes.blp, form_drafts_api.blp, rounds_routes.blp, round_planning.blp,
-                sync_routes.blp, conflict_review.blp, reporting_routes.blp):
+                sync_routes.blp, conflict_review.blp, reporting_routes.blp,
+                suggestion_routes.blp, kiosk_routes.blp,
+                moderation_routes.blp):
         api.register_blueprint(blp)
     for bp in (web.bp, auth_web.bp, reporting_web.bp, pwa_routes.bp, api_docs_bp, admin_bp,
                progress_pages.bp, response_pages.bp, audit_pages.bp, round_pages.bp,
-               units_pages.bp, people_pages.bp, forms_pages.bp, conflict_pages.bp):
+               units_pages.bp, people_pages.bp, forms_pages.bp, conflict_pages.bp,
+               suggestion_pages.bp, suggestion_public.bp, kiosk_pages.bp, kiosk_screen.bp,
+               moderation_pages.bp):
         app.register_blueprint(bp)
 
 

@@ -5,17 +5,19 @@ import { createApi } from './api.js';
 import { Session, deviceName } from './session.js';
 import { SyncEngine } from './sync.js';
 import { connection, isOnline } from './connection.js';
-import { DRAFT, OUTBOX } from './outbox.js';
+import { ACKNOWLEDGED, QUEUED, REJECTED } from './outbox.js';
+import { PhoneState } from './phone-state.js';
 import {
   registerServiceWorker, swEvents, applyUpdate, updateWaiting, appVersion, requestBackgroundSync, checkForUpdate,
 } from './sw-client.js';
-import { h } from './ui/dom.js';
+import { h, toast } from './ui/dom.js';
 import { renderStatusBar } from './ui/status-bar.js';
 import { renderLogin } from './ui/login.js';
 import { renderHome } from './ui/home.js';
 import { renderForm } from './ui/form.js';
 import { renderReview } from './ui/review.js';
 import { renderOutbox } from './ui/outbox.js';
+import { renderSent } from './ui/sent.js';
 import { renderDrafts } from './ui/drafts.js';
 import { renderSettings, requestPersistence } from './ui/settings.js';
 import { takeSigninCode, openSigninCard } from './signin-link.js';
@@ -34,6 +36,13 @@ const engine = new SyncEngine({
   isOnline,
 });
 
+// The one store every screen reads its counts and states from.
+const phoneState = new PhoneState({
+  store: storage, events: storage.storageEvents, getUserId: () => session.user?.id ?? null,
+});
+const ASSIGNMENTS_FRESH_MS = 30_000;
+let assignmentsAskedAt = 0;
+
 const main = document.getElementById('main');
 const statusBar = document.getElementById('status-bar');
 const nav = document.getElementById('nav');
@@ -43,6 +52,7 @@ let currentRoute = null;
 
 const ctx = {
   session,
+  phoneState,
   navigate(hash, { replace = false } = {}) {
     if (replace) history.replaceState(null, '', hash);
     else history.pushState(null, '', hash);
@@ -55,9 +65,26 @@ const ctx = {
     requestPersistence().catch(() => {});
     ctx.navigate('#/home', { replace: true });
   },
-  onCompleted() {
-    engine.syncNow('completed');
+  /** After "Finish": say what really happened to the response, not what we hope. */
+  async onCompleted() {
+    const uuid = parseHash().name === 'review' ? parseHash().id : null;
     requestBackgroundSync();
+    if (!isOnline()) {
+      toast(t('save_offline'));
+      engine.syncNow('completed');
+      return;
+    }
+    toast(t('save_sending'));
+    let record = null;
+    // A pass already under way may have picked its batch before this response was queued.
+    for (let pass = 0; pass < 2; pass += 1) {
+      await engine.syncNow('completed');
+      record = uuid ? await storage.getResponse(uuid) : null;
+      if (record?.state !== QUEUED || engine.status.error) break;
+    }
+    if (record?.state === ACKNOWLEDGED) toast(t('save_sent'));
+    else if (record?.state === REJECTED) toast(t('save_refused'));
+    else toast(t('save_not_sent'));
   },
   appVersion: () => appVersion() ?? '—',
 };
@@ -85,22 +112,33 @@ async function route() {
       case 'login': renderLogin(main, ctx); break;
       case 'form': cleanup = await renderForm(main, ctx, { uuid: id, question: params.get('q') }); break;
       case 'review': await renderReview(main, ctx, { uuid: id }); break;
-      case 'outbox': await renderOutbox(main, ctx); break;
+      case 'outbox': cleanup = await renderOutbox(main, ctx); break;
+      case 'sent': cleanup = await renderSent(main, ctx); break;
       case 'drafts': await renderDrafts(main, ctx); break;
       case 'settings': await renderSettings(main, ctx); break;
-      default: await renderHome(main, ctx);
+      default:
+        refreshAssignmentsSoon();
+        cleanup = await renderHome(main, ctx);
     }
   } catch (error) {
     main.replaceChildren(h('div', { class: 'screen' }, h('h1', {}, t('screen_failed')), h('p', {}, String(error?.message ?? error))));
   }
 }
 
-async function renderNav() {
+/** The home screen shows the server's counts: ask for them again (ETag: usually a 304) when
+ *  it opens or something was sent, at most every half minute. */
+function refreshAssignmentsSoon({ force = false } = {}) {
+  if (!session.loggedIn || !isOnline()) return;
+  if (!force && Date.now() - assignmentsAskedAt < ASSIGNMENTS_FRESH_MS) return;
+  assignmentsAskedAt = Date.now();
+  session.refresh().catch(() => {});
+}
+
+function renderNav() {
   nav.hidden = !session.loggedIn || currentRoute === 'form' || currentRoute === 'login';
   if (nav.hidden) return;
-  const records = await storage.responsesInStates([DRAFT, ...OUTBOX]);
-  const drafts = records.filter((r) => r.state === DRAFT).length;
-  const outbox = records.length - drafts;
+  const drafts = phoneState.summary.saved;
+  const outbox = phoneState.summary.waiting + phoneState.summary.refused;
   const item = (route, label, count) => h('a', {
     href: `#/${route}`, class: 'nav-item', 'aria-current': currentRoute === route ? 'page' : null,
   }, label, count ? h('span', { class: 'badge' }, String(count)) : null);
@@ -123,6 +161,7 @@ function renderStatus() {
   renderStatusBar(statusBar, {
     online: isOnline(),
     status: engine.status,
+    summary: phoneState.summary,
     onSync: () => engine.syncNow('manual'),
     onLogin: () => ctx.navigate('#/login'),
   });
@@ -141,22 +180,39 @@ connection.addEventListener('change', () => {
   }
 });
 document.addEventListener('visibilitychange', () => {
-  if (document.visibilityState === 'visible') engine.syncNow('visible');
+  if (document.visibilityState !== 'visible') return;
+  engine.syncNow('visible');
+  if (currentRoute === 'home') refreshAssignmentsSoon();
 });
 storage.storageEvents.addEventListener('changed', (event) => {
-  if (event.detail.store === 'responses') {
-    engine.refreshCounts();
-    if (currentRoute !== 'form') renderNav();
-  }
+  if (event.detail.store === 'responses') engine.refreshCounts();
+});
+let lastSentSeen; // undefined until the store was first read
+phoneState.addEventListener('change', () => {
+  renderStatus();
+  if (currentRoute !== 'form') renderNav();
+  // Something was sent (here, in another tab or by the service worker): the server's
+  // counts on the home screen moved too.
+  const lastSent = phoneState.summary.lastSentAt;
+  if (lastSentSeen !== undefined && lastSent && lastSent !== lastSentSeen) refreshAssignmentsSoon({ force: true });
+  lastSentSeen = lastSent;
 });
 i18nEvents.addEventListener('change', () => {
   renderStatus();
   route();
 });
 swEvents.addEventListener('update-available', renderUpdateBanner);
-swEvents.addEventListener('background-synced', () => engine.refreshCounts());
+swEvents.addEventListener('background-synced', () => {
+  engine.refreshCounts();
+  phoneState.refresh();
+});
+// Another volunteer signed in on this phone: their counts, not the last one's.
+let shownUser = null;
 session.addEventListener('change', () => {
-  if (currentRoute === 'home') route();
+  if ((session.user?.id ?? null) !== shownUser) {
+    shownUser = session.user?.id ?? null;
+    phoneState.refresh();
+  }
 });
 // A card's link opened where the app already runs: sign in instead of routing to it.
 window.addEventListener('hashchange', (event) => {
@@ -170,6 +226,7 @@ window.addEventListener('hashchange', route);
 async function boot() {
   renderStatus();
   await session.load();
+  await phoneState.refresh();
   if (signinCode !== null) await openSigninCard(signinCode, ctx, { container: main, store: storage, device: deviceName() });
   else await route();
   await engine.refreshCounts();

@@ -1,11 +1,28 @@
-// Splits a form definition into screens: one question (or one small group) per
-// screen on a phone, a whole top-level group per screen on a tablet. Pure: no DOM.
+// Splits a form definition into screens (the rules: docs/CONTRACTS.md, a group's
+// `appearance`): a small group on one screen as ODK's field-list. Pure: no DOM.
 
-const SMALL_GROUP = 2;
+const FIELD_LIST_MAX = 6;
+const ANSWERABLE = new Set(['select_one', 'select_multiple', 'likert', 'integer', 'decimal', 'text', 'date']);
+
+export function isAnswerable(question) {
+  return ANSWERABLE.has(question.type);
+}
 
 function leafCount(question) {
   if (question.type !== 'group') return question.type === 'calculate' ? 0 : 1;
   return (question.questions ?? []).reduce((sum, child) => sum + leafCount(child), 0);
+}
+
+function appearance(question, token) {
+  return String(question.appearance ?? '').split(/\s+/).includes(token);
+}
+
+function screenAtOnce(group, depth, wide) {
+  if (appearance(group, 'one-per-screen')) return false;
+  if (appearance(group, 'field-list') || (wide && depth === 0)) return true;
+  const children = group.questions ?? [];
+  return !children.some((child) => child.type === 'group')
+    && children.filter(isAnswerable).length <= FIELD_LIST_MAX;
 }
 
 /** Every name inside a question (itself included), depth first. */
@@ -18,20 +35,28 @@ export function namesWithin(question) {
 /** Pages as [{items: [question], groups: [ancestor groups], names: [..]}]. */
 export function buildPages(definition, { wide = false } = {}) {
   const pages = [];
+  let notes = [];
+  const add = (items, groups) => {
+    const all = [...notes, ...items];
+    notes = [];
+    pages.push({ items: all, groups, names: all.flatMap(namesWithin) });
+  };
   const walk = (questions, groups) => {
     for (const question of questions ?? []) {
       if (question.type === 'calculate') continue;
-      const isGroup = question.type === 'group';
-      if (isGroup && leafCount(question) === 0) continue;
-      const fits = !isGroup || leafCount(question) <= SMALL_GROUP || (wide && groups.length === 0);
-      if (fits) {
-        pages.push({ items: [question], groups, names: namesWithin(question) });
-      } else {
-        walk(question.questions, [...groups, question]);
-      }
+      if (question.type === 'note') notes.push(question);
+      else if (question.type !== 'group') add([question], groups);
+      else if (!leafCount(question)) continue;
+      else if (screenAtOnce(question, groups.length, wide)) add([question], groups);
+      else walk(question.questions, [...groups, question]);
     }
   };
   walk(definition.questions, []);
+  if (notes.length && pages.length) {
+    const last = pages[pages.length - 1];
+    last.items.push(...notes);
+    last.names.push(...notes.flatMap(namesWithin));
+  } else if (notes.length) add([], []);
   return pages;
 }
 
@@ -42,8 +67,15 @@ export function isShown(question, visible) {
   return visible.has(question.name);
 }
 
+/** The answerable questions of a page (or of a list of questions), depth first. */
+export function questionsOf(items) {
+  return items.flatMap((q) => (q.type === 'group' ? questionsOf(q.questions ?? []) : isAnswerable(q) ? [q] : []));
+}
+
+/** A page shows when one of its questions does; a page of notes only, when a note does. */
 export function pageShown(page, visible) {
-  return page.items.some((question) => isShown(question, visible));
+  const questions = questionsOf(page.items);
+  return (questions.length ? questions : page.items).some((question) => isShown(question, visible));
 }
 
 /** The index of the next page to show from `index` in `direction` (+1/-1), or -1. */
@@ -56,4 +88,18 @@ export function nextShownPage(pages, visible, index, direction) {
 
 export function pageOfQuestion(pages, name) {
   return pages.findIndex((page) => page.names.includes(name));
+}
+
+/** The counter: {first, last, total} among the questions that will be asked (not notes). */
+export function questionCount(pages, visible, index) {
+  let before = 0;
+  let here = 0;
+  let total = 0;
+  pages.forEach((page, i) => {
+    const n = questionsOf(page.items).filter((q) => visible.has(q.name)).length;
+    if (i < index) before += n;
+    if (i === index) here = n;
+    total += n;
+  });
+  return { first: before + Math.min(1, here), last: before + here, total };
 }

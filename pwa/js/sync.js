@@ -66,7 +66,10 @@ export class SyncEngine extends EventTarget {
 
   async refreshCounts() {
     const records = await this.store.responsesInStates([QUEUED, SENDING, REJECTED]);
-    const lastSuccessAt = this.status.lastSuccessAt ?? (await this.store.getMeta('last_sync_at')) ?? null;
+    // The stored time too: the service worker's Background Sync sends while this page waits.
+    const stored = (await this.store.getMeta('last_sync_at')) ?? null;
+    const known = this.status.lastSuccessAt;
+    const lastSuccessAt = !known || (stored && stored > known) ? stored : known;
     this.#emit({
       waiting: records.filter((r) => r.state !== REJECTED).length,
       rejected: records.filter((r) => r.state === REJECTED).length,

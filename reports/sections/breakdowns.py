@@ -9,7 +9,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
 from reports.fonts import BOLD
-from reports.formatting import format_int, format_percent
+from reports.formatting import format_coverage, format_int, format_percent
 from reports.sections.context import Context
 from reports.styles import HEADER_SIZE, clean, header_style, para
 from reports.summary import BreakdownCell, BreakdownTable
@@ -20,17 +20,22 @@ def _progress(context: Context) -> list[Flowable]:
     lang, coverage = context.lang, context.summary.coverage
     if not coverage.rows:
         return []
+    not_surveyed = context.text("not_surveyed")
     rows = [[row.name, format_int(row.responses, lang),
              format_int(row.target, lang) if row.target else "–",
-             format_percent(row.coverage, lang)] for row in coverage.rows]
+             format_coverage(row.coverage, lang)] if row.surveyed else
+            [row.name, "–", "–", not_surveyed] for row in coverage.rows]
     rows.append([context.text("total"), format_int(coverage.responses, lang),
                  format_int(coverage.target, lang) if coverage.target else "–",
-                 format_percent(coverage.coverage, lang)])
+                 format_coverage(coverage.coverage, lang)])
     widths = [context.width - 3 * 30 * mm, 30 * mm, 30 * mm, 30 * mm]
     table = data_table([context.text("sub_unit"), context.text("responses"),
                         context.text("target"), context.text("coverage")],
                        rows, widths, numeric=(1, 2, 3), bold_rows=(len(rows) - 1,))
-    return [para(context.text("progress"), "h2"), table]
+    story = [para(context.text("progress"), "h2"), table]
+    if coverage.over_target or any(row.over_target for row in coverage.rows):
+        story.append(para(context.text("over_target_note"), "muted"))
+    return story
 
 
 def _header_style(labels: list[str], room: float) -> str:

@@ -1,10 +1,13 @@
-"""The "3 không" incidents, residents' comments and the methodology note."""
+"""The end of the report: the "3 không" incidents, residents' comments, the methodology in
+plain words, the signature block with "Nơi nhận", and the technical annex."""
 
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
+from reports.document import document_number, recipients, signer_title
+from reports.fonts import REGULAR
 from reports.formatting import format_decimal, format_int, format_percent
 from reports.masking import mask_comment
 from reports.sections.context import Context
@@ -64,19 +67,63 @@ def comments(context: Context) -> list[Flowable]:
 
 
 def methodology(context: Context) -> list[Flowable]:
-    summary, lang = context.summary, context.lang
-    method = summary.methodology
-    satisfied = f" {context.text('method_or')} ".join(
-        f"“{label.text(lang)}”" for label in method.satisfied_labels)
-    suppressed = method.suppressed_cells
+    """How to read the figures, in plain words; the technical terms are in the annex."""
+    method = context.summary.methodology
     return [
         context.heading("method_section"),
-        para(context.text("method_share", satisfied=satisfied), "prose"),
+        para(context.text("method_plain_share", satisfied=_satisfied(context)), "prose"),
+        para(context.text("method_plain_index"), "prose"),
+        para(context.text("method_plain_change"), "prose"),
+        para(context.text("method_plain_privacy", k=method.suppression_threshold), "prose"),
+    ]
+
+
+def _satisfied(context: Context) -> str:
+    return f" {context.text('method_or')} ".join(
+        f"“{label.text(context.lang)}”" for label in context.summary.methodology.satisfied_labels)
+
+
+def signed_methodology(context: Context) -> list[Flowable]:
+    """The methodology, then the signature block, kept together on one page: a page
+    holding nothing but a signature (or a line and a signature) is no page to sign."""
+    return [KeepTogether([*methodology(context), *signature(context)])]
+
+
+def signature(context: Context) -> list[Flowable]:
+    """"Nơi nhận" on the left, the signer's title, room to sign and the name on the right."""
+    summary, lang = context.summary, context.lang
+    entries = recipients(summary, lang)
+    left: list[Flowable] = [para(context.text("recipients_label"), "recipients_head")]
+    for number, entry in enumerate(entries, start=1):
+        ending = "" if entry.endswith((".", ";", ":")) else "." if number == len(entries) else ";"
+        left.append(para(f"- {entry}{ending}", "recipient"))
+    right: list[Flowable] = [para(line.upper(), "sign_title")
+                             for line in signer_title(summary, lang)]
+    right.append(para(summary.document.signer_name or "\u00a0", "sign_name"))
+    half = context.width / 2
+    table = Table([[left, right]], colWidths=[half * 0.9, half * 1.1])
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    return [Spacer(1, 8 * mm), table]
+
+
+def annex(context: Context) -> list[Flowable]:
+    """The methodology in its technical terms (Wilson intervals, the test, the suppression
+    rules, the comment masking), after the signature, as the report's annex."""
+    summary, lang = context.summary, context.lang
+    method = summary.methodology
+    return [
+        para(context.text("annex_section"), "annex_title"),
+        para(context.text("annex_intro", number=document_number(summary, lang)), "muted_center"),
+        Spacer(1, 4 * mm),
+        para(context.text("method_share", satisfied=_satisfied(context)), "prose"),
         para(context.text("method_index"), "prose"),
         para(context.text("method_ci", confidence=format_percent(method.confidence, lang, 0),
                           alpha=format_decimal(method.alpha, lang, 2)), "prose"),
         para(context.text("method_suppression", k=method.suppression_threshold,
-                          count=format_int(suppressed, lang)), "prose"),
+                          count=format_int(method.suppressed_cells, lang)), "prose"),
         para(context.text("method_comments", limit=format_int(method.comment_limit, lang),
                           k=method.suppression_threshold), "prose"),
     ]

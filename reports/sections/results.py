@@ -6,7 +6,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from reports.charts import BarRow, LikertRow, likert_chart, likert_legend, satisfaction_chart
-from reports.formatting import format_int, format_percent
+from reports.formatting import format_int, format_interval, format_mean, format_percent
 from reports.sections.context import Context
 from reports.styles import markup, para, rich
 from reports.summary import GroupIndex, QuestionSummary
@@ -31,7 +31,30 @@ def _group_chart(context: Context, group: GroupIndex) -> Flowable:
     title = rich(markup("{label}: <font color='#1E5AA8'>{share}</font>",
                         label=group.label.text(lang), share=format_percent(group.share, lang)),
                  "h2")
-    return KeepTogether([title, satisfaction_chart(rows, context.width, lang)])
+    return KeepTogether([title, satisfaction_chart(rows, context.width, lang),
+                         Spacer(1, 2 * mm), _items_table(context, group), Spacer(1, 3 * mm)])
+
+
+def _items_table(context: Context, group: GroupIndex) -> Flowable:
+    """The chart's figures as numbers: N, share satisfied, its 95% interval, mean score; the
+    group's index and interval on the last line."""
+    lang, hidden = context.lang, context.text("suppressed")
+    rows = [[item.label.text(lang), format_int(item.valid, lang), hidden, hidden, hidden]
+            if item.suppressed else
+            [item.label.text(lang), format_int(item.valid, lang),
+             format_percent(item.share, lang), format_interval(item.ci_low, item.ci_high, lang),
+             format_mean(item.mean_score, lang)]
+            for item in context.summary.items_of(group.key)]
+    rows.append([group.label.text(lang), format_int(group.valid, lang),
+                 format_percent(group.share, lang),
+                 format_interval(group.ci_low, group.ci_high, lang),
+                 format_mean(group.mean_score, lang)])
+    widths = [22 * mm, 24 * mm, 30 * mm, 20 * mm]
+    return data_table([context.text("items_table"), context.text("n_col"),
+                       context.text("satisfied_col"), context.text("ci_col"),
+                       context.text("mean_col")], rows,
+                      [context.width - sum(widths), *widths], numeric=(1, 2, 3, 4),
+                      bold_rows=(len(rows) - 1,))
 
 
 def group_results(context: Context) -> list[Flowable]:

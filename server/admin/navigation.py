@@ -26,6 +26,8 @@ NAVIGATION = (
     NavItem("conflicts_admin.list_conflicts", "Xung đột", "Conflicts"),
     NavItem("audit_admin.log", "Nhật ký", "Audit log"),
     NavItem("reporting_web.rounds_page", "Báo cáo", "Reports", ("admin", "official")),
+    NavItem("suggestions_admin.overview", "Hòm thư góp ý", "Suggestion box", ("admin", "official")),
+    NavItem("kiosks_admin.overview", "Bàn một cửa", "One-stop desks", ("admin", "official")),
 )
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from reports.comments import report_comments
+from reports.stats import FISHER_BELOW, MIN_N_PER_SIDE
 from reports.summary import (
     Comment,
+    ComparisonCoverage,
     Coverage,
     CoverageRow,
     LocalText,
@@ -29,14 +31,15 @@ from server.analytics.breakdowns import (
 from server.analytics.figures import (
     group_index,
     incident_rates,
-    index_change,
     item_satisfaction,
-    overall_index,
+    overall_change,
+    overall_figures,
     question_summary,
 )
+from server.analytics.history import PreviousRounds, previous_rounds
 from server.analytics.scope import UnitScope, unit_scope
 from server.analytics.spec import FormSpec, form_spec
-from server.analytics.suppression import suppress
+from server.analytics.suppression import sort_breakdowns, suppress
 from server.analytics.tallies import (
     Tally,
     tallies_by_breakdown,
@@ -46,15 +49,14 @@ from server.analytics.tallies import (
 )
 from server.db_types import utcnow
 from server.rounds.models import Round
-from server.rounds.services import previous_round
 from server.units.models import Unit
 from server.units.services import ancestors
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 ALPHA = 0.05
 BY_UNIT_TITLE = {
-    True: LocalText("Theo thôn, tổ dân phố", "By residential group"),
-    False: LocalText("Theo đơn vị trực thuộc", "By unit"),
+    True: LocalText("Theo thôn, tổ dân phố", "By residential group", "តាមភូមិ និងក្រុម"),
+    False: LocalText("Theo đơn vị trực thuộc", "By unit", "តាមអង្គភាពក្រោមឱវាទ"),
 }
 
 
@@ -95,7 +97,8 @@ class _RoundTallies:
 
 def _measures(spec: FormSpec, with_incidents: bool) -> tuple[queries.Measure, ...]:
     satisfied = tuple(sorted(spec.satisfied_values))
-    measures = [queries.Measure(name, satisfied, spec.not_applicable) for name in spec.item_names]
+    names = (*spec.item_names, *([spec.overall] if spec.overall else []))
+    measures = [queries.Measure(name, satisfied, spec.not_applicable) for name in names]
     if with_incidents:
         measures += [queries.Measure(incident.question, (incident.value,), spec.not_applicable)
                      for incident in spec.incidents]
@@ -127,6 +130,30 @@ def _compared_tallies(session: Session, spec: FormSpec, round_id: int,
                                        measures)
     by_bucket = tallies_by_measures(scope.bucket_of, rows, measures)
     return _RoundTallies(by_bucket, total(by_bucket))
+
+
+def _comparison_coverage(scope: UnitScope, current: _RoundTallies,
+                         before: _RoundTallies) -> ComparisonCoverage:
+    """The child units that answered in one of the two rounds and not in the other."""
+    def answered(tallies: _RoundTallies, child_id: int) -> bool:
+        return tallies.by_bucket.get(child_id, Tally()).responses > 0
+
+    return ComparisonCoverage(
+        previous_responses=before.all.responses,
+        only_now=tuple(nfc(c.name) for c in scope.children
+                       if answered(current, c.id) and not answered(before, c.id)),
+        only_before=tuple(nfc(c.name) for c in scope.children
+                          if answered(before, c.id) and not answered(current, c.id)))
+
+
+def _children(session: Session, spec: FormSpec, scope: UnitScope, current: _RoundTallies,
+              chosen: PreviousRounds, compared: dict[int, _RoundTallies], threshold: int):
+    """The ranking of child units, each compared with its own previous round."""
+    previous = {child: compared[earlier.round.id].by_bucket.get(child, Tally())
+                for child, earlier in chosen.children.items()}
+    names = {child: nfc(earlier.round.title) for child, earlier in chosen.children.items()}
+    return child_ranking(spec, [(c.id, c.name, c.target) for c in scope.children],
+                         current.by_bucket, previous, threshold, names)
 
 
 def _coverage(scope: UnitScope, tallies: _RoundTallies) -> Coverage:
@@ -185,25 +212,27 @@ def build_round_summary(session: Session, round_: Round, unit: Unit,
     scope = unit_scope(session, round_, unit)
     current = _round_tallies(session, spec, round_.id, scope)
 
-    before_round = previous_round(round_)
-    before = _compared_tallies(session, spec, before_round.id, scope) if before_round else None
-    # a previous round resting on fewer than k responses is not compared with at all
-    if before is not None and before.all.responses < threshold:
-        before_round, before = None, None
+    ranked = bool(scope.children) and not scope.children_are_residential
+    chosen = previous_rounds(session, round_, scope.unit.path, scope.bucket_of,
+                             [c.id for c in scope.children] if ranked else [], threshold)
+    compared = {earlier.id: _compared_tallies(session, spec, earlier.id, scope)
+                for earlier in chosen.rounds()}
+    before_round = chosen.unit.round if chosen.unit else None
+    before = compared[before_round.id] if before_round else None
     previous_all = before.all if before else None
 
-    groups = tuple(group_index(spec, current.all, previous_all, block) for block in spec.groups)
-    conduct = (group_index(spec, current.all, previous_all, spec.conduct)
+    groups = tuple(group_index(spec, current.all, previous_all, block, ALPHA)
+                   for block in spec.groups)
+    conduct = (group_index(spec, current.all, previous_all, spec.conduct, ALPHA)
                if spec.conduct else None)
-    overall = overall_index(spec, current.all)
-    overall_previous = (index_change(overall, overall_index(spec, previous_all),
-                                     previous_all.responses) if previous_all else None)
+    overall, overall_low, overall_high = overall_figures(spec, current.all)
+    overall_previous = (overall_change(spec, current.all, previous_all, overall, ALPHA)
+                        if previous_all else None)
+    overall_question = (item_satisfaction(spec, current.all, previous_all, "overall_question",
+                                          spec.overall, ALPHA) if spec.overall else None)
     breakdowns = _breakdowns(session, spec, round_.id, scope, current, threshold)
-    children = ()
-    if scope.children and not scope.children_are_residential:
-        children = child_ranking(spec, [(c.id, c.name, c.target) for c in scope.children],
-                                 current.by_bucket, before.by_bucket if before else None,
-                                 threshold)
+    children = (_children(session, spec, scope, current, chosen, compared, threshold)
+                if ranked else ())
     comments, comment_total = _comments(session, spec, round_.id, scope, current, options)
     summary = RoundSummary(
         unit=UnitInfo(id=unit.id, name=nfc(unit.name), kind=unit.kind,
@@ -213,7 +242,7 @@ def build_round_summary(session: Session, round_: Round, unit: Unit,
         generated_at=now or utcnow(),
         coverage=_coverage(scope, current),
         questions=tuple(question_summary(spec, current.all, q) for q in spec.questions),
-        items=tuple(item_satisfaction(spec, current.all, previous_all, block, name, ALPHA)
+        items=tuple(item_satisfaction(spec, current.all, previous_all, block.key, name, ALPHA)
                     for block in spec.blocks for name in block.questions),
         groups=groups, conduct=conduct,
         overall_index=overall, overall_previous=overall_previous,
@@ -221,7 +250,14 @@ def build_round_summary(session: Session, round_: Round, unit: Unit,
         breakdowns=breakdowns, children=children,
         previous_round=round_info(before_round) if before_round else None,
         comments=comments, comment_total=comment_total,
-        methodology=Methodology(suppression_threshold=threshold, alpha=ALPHA,
-                                comment_limit=options.comment_limit),
+        overall_question=overall_question, trend_question=spec.trend,
+        overall_ci_low=overall_low, overall_ci_high=overall_high,
+        comparison_coverage=(_comparison_coverage(scope, current, before)
+                             if before is not None else None),
+        methodology=Methodology(
+            suppression_threshold=threshold, alpha=ALPHA, comment_limit=options.comment_limit,
+            min_n_per_side=MIN_N_PER_SIDE, exact_test_below=FISHER_BELOW,
+            index_groups=tuple(block.label for block in spec.groups),
+            overall_question=overall_question.label if overall_question else None),
     )
-    return suppress(summary, threshold)
+    return sort_breakdowns(suppress(summary, threshold))

@@ -3,7 +3,17 @@ incident rates; and their comparison with the previous round's tally."""
 
 from __future__ import annotations
 
-from reports.stats import compare_proportions, wilson_interval
+from dataclasses import replace
+
+from reports.stats import (
+    compare_indices,
+    compare_proportions,
+    index_interval,
+    index_standard_error,
+    mean_standard_error,
+    wilson_interval,
+    wilson_standard_error,
+)
 from reports.summary import (
     ChoiceCount,
     Comparison,
@@ -35,14 +45,50 @@ def item_share(spec: FormSpec, tally: Tally, question: str) -> float | None:
     return satisfied_count(spec, tally, question) / valid if valid else None
 
 
+def item_error(spec: FormSpec, tally: Tally, question: str) -> float | None:
+    valid = valid_count(spec, tally, question)
+    return wilson_standard_error(satisfied_count(spec, tally, question), valid) if valid else None
+
+
+def mean_score(spec: FormSpec, tally: Tally, question: str) -> float | None:
+    """The mean of the numeric answers ("1".."5"); "na" and other words left out."""
+    total = count = 0
+    for value, n in tally.values.get(question, {}).items():
+        try:
+            number = float(value)
+        except ValueError:
+            continue
+        total, count = total + number * n, count + n
+    return total / count if count else None
+
+
+def _answered_items(spec: FormSpec, tally: Tally, names) -> list[str]:
+    return [name for name in names if valid_count(spec, tally, name)]
+
+
+def share_and_error(spec: FormSpec, tally: Tally, names) -> tuple[float | None, float | None]:
+    """The unweighted mean of the items' shares (items with no valid answer left out) and
+    its conservative delta-method standard error (reports.stats)."""
+    answered = _answered_items(spec, tally, names)
+    return (mean(item_share(spec, tally, name) for name in answered),
+            index_standard_error([item_error(spec, tally, name) for name in answered]))
+
+
 def block_share(spec: FormSpec, tally: Tally, block: BlockSpec) -> float | None:
     """A group's index: the mean of its items' shares (items with no valid answer left out)."""
     return mean(item_share(spec, tally, name) for name in block.questions)
 
 
-def block_base(spec: FormSpec, tally: Tally, block: BlockSpec) -> int:
+def block_base(spec: FormSpec, tally: Tally, block: BlockSpec | tuple[str, ...]) -> int:
     """How many responses a group's figure rests on: its best-answered item's valid count."""
-    return max((valid_count(spec, tally, name) for name in block.questions), default=0)
+    names = block.questions if isinstance(block, BlockSpec) else block
+    return max((valid_count(spec, tally, name) for name in names), default=0)
+
+
+def common_items(spec: FormSpec, now: Tally, before: Tally, names) -> tuple[str, ...]:
+    """Like for like: the items with valid answers in both rounds."""
+    return tuple(name for name in names
+                 if valid_count(spec, now, name) and valid_count(spec, before, name))
 
 
 def overall_index(spec: FormSpec, tally: Tally) -> float | None:
@@ -50,10 +96,64 @@ def overall_index(spec: FormSpec, tally: Tally) -> float | None:
     return mean(block_share(spec, tally, block) for block in spec.groups)
 
 
+def overall_figures(spec: FormSpec, tally: Tally) -> tuple[float | None, float | None,
+                                                            float | None]:
+    """The overall index and its interval (the error bound of a mean of group indices)."""
+    figures = [share_and_error(spec, tally, block.questions) for block in spec.groups]
+    shares = [share for share, _ in figures if share is not None]
+    errors = [error for share, error in figures if share is not None]
+    share = mean(shares)
+    low, high = index_interval(share, mean_standard_error(errors))
+    return share, low, high
+
+
 def index_change(now: float | None, before: float | None, base: int) -> Comparison:
-    """An index is a mean of shares: its change has no single two-proportion test."""
+    """A change of an index without its errors (a child unit's, in the ranking)."""
     change = (now - before) * 100 if now is not None and before is not None else None
     return Comparison(share=before, valid=base, change_pp=change)
+
+
+def _like_for_like(spec: FormSpec, now: Tally, before: Tally, names, printed: float | None,
+                   alpha: float) -> Comparison:
+    common = common_items(spec, now, before, names)
+    dropped = tuple(name for name in names if name not in common
+                    and (valid_count(spec, now, name) or valid_count(spec, before, name)))
+    share_now, error_now = share_and_error(spec, now, common)
+    share_before, error_before = share_and_error(spec, before, common)
+    current = share_now if share_now is not None and printed is not None and abs(
+        share_now - printed) > 1e-12 else None
+    comparison = compare_indices(share_now, error_now, share_before, error_before,
+                                 block_base(spec, now, common), block_base(spec, before, common),
+                                 alpha, current=current)
+    return replace(comparison, dropped=dropped)
+
+
+def overall_change(spec: FormSpec, now: Tally, before: Tally, printed: float | None,
+                   alpha: float) -> Comparison:
+    """The overall index compared like for like: each group on its items answered in both
+    rounds; a group with no such item drops out of both rounds."""
+    pairs = []
+    for block in spec.groups:
+        common = common_items(spec, now, before, block.questions)
+        if common:
+            pairs.append((share_and_error(spec, now, common),
+                          share_and_error(spec, before, common), common))
+    if not pairs:
+        return Comparison(share=None, valid=0, change_pp=None)
+    share_now = mean(figure[0][0] for figure in pairs)
+    share_before = mean(figure[1][0] for figure in pairs)
+    base_now = max(block_base(spec, now, common) for _, _, common in pairs)
+    base_before = max(block_base(spec, before, common) for _, _, common in pairs)
+    current = share_now if printed is not None and abs(share_now - printed) > 1e-12 else None
+    # every item left out of both rounds (a group with none left drops out whole)
+    dropped = tuple(name for block in spec.groups for name in block.questions
+                    if name not in common_items(spec, now, before, block.questions)
+                    and (valid_count(spec, now, name) or valid_count(spec, before, name)))
+    comparison = compare_indices(
+        share_now, mean_standard_error([figure[0][1] for figure in pairs]), share_before,
+        mean_standard_error([figure[1][1] for figure in pairs]), base_now, base_before, alpha,
+        current=current)
+    return replace(comparison, dropped=dropped)
 
 
 def question_summary(spec: FormSpec, tally: Tally, question: QuestionSpec) -> QuestionSummary:
@@ -76,7 +176,7 @@ def question_summary(spec: FormSpec, tally: Tally, question: QuestionSpec) -> Qu
         not_applicable=not_applicable)
 
 
-def item_satisfaction(spec: FormSpec, tally: Tally, previous: Tally | None, block: BlockSpec,
+def item_satisfaction(spec: FormSpec, tally: Tally, previous: Tally | None, block_key: str,
                       name: str, alpha: float) -> ItemSatisfaction:
     satisfied, valid = satisfied_count(spec, tally, name), valid_count(spec, tally, name)
     low, high = wilson_interval(satisfied, valid) if valid else (None, None)
@@ -85,21 +185,24 @@ def item_satisfaction(spec: FormSpec, tally: Tally, previous: Tally | None, bloc
         comparison = compare_proportions(satisfied, valid, satisfied_count(spec, previous, name),
                                          valid_count(spec, previous, name), alpha)
     question = spec.question(name)
-    return ItemSatisfaction(question=name, label=question.label, group_key=block.key,
+    return ItemSatisfaction(question=name, label=question.label, group_key=block_key,
                             satisfied=satisfied, valid=valid,
                             share=satisfied / valid if valid else None,
-                            ci_low=low, ci_high=high, previous=comparison)
+                            ci_low=low, ci_high=high, previous=comparison,
+                            mean_score=mean_score(spec, tally, name))
 
 
-def group_index(spec: FormSpec, tally: Tally, previous: Tally | None,
-                block: BlockSpec) -> GroupIndex:
-    share = block_share(spec, tally, block)
+def group_index(spec: FormSpec, tally: Tally, previous: Tally | None, block: BlockSpec,
+                alpha: float = 0.05) -> GroupIndex:
+    share, error = share_and_error(spec, tally, block.questions)
+    low, high = index_interval(share, error)
     comparison = None
     if previous is not None:
-        comparison = index_change(share, block_share(spec, previous, block),
-                                  block_base(spec, previous, block))
+        comparison = _like_for_like(spec, tally, previous, block.questions, share, alpha)
     return GroupIndex(key=block.key, label=block.label, share=share, items=block.questions,
-                      previous=comparison)
+                      previous=comparison, ci_low=low, ci_high=high,
+                      mean_score=mean(mean_score(spec, tally, name) for name in block.questions),
+                      valid=block_base(spec, tally, block))
 
 
 def incident_rates(spec: FormSpec, tally: Tally, previous: Tally | None,

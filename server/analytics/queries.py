@@ -219,11 +219,22 @@ def unit_measure_counts(session: Session, scope: Scope, measures: tuple[Measure,
     return _measure_counts(session, scope, [("unit_id", "r.unit_id")], measures)
 
 
+_HIDDEN_COMMENTS = "SELECT response_id, question FROM hidden_comments WHERE round_id = :round_id"
+
+
+def hidden_comment_refs(session: Session, round_id: int) -> set[tuple[int, str]]:
+    """(response id, question) of the round's comments hidden by moderation
+    (server/moderation): few, so read at once and left out in Python."""
+    rows = session.execute(text(_HIDDEN_COMMENTS), {"round_id": round_id}).all()
+    return {(int(response_id), question) for response_id, question in rows}
+
+
 def comment_rows(session: Session, scope: Scope, comment_names: tuple[str, ...]):
     """Rows (unit_id, question, text) of every comment, oldest response first (questions in
-    the form's order within a response)."""
+    the form's order within a response); comments hidden by moderation are left out."""
     if not comment_names:
         return []
+    hidden = hidden_comment_refs(session, scope.round_id)
     dialect = _dialect(session)
     value = _COMMENT_VALUE[dialect]
     columns = ", ".join(f"{value.format(i=i)} AS c{i}" for i in range(len(comment_names)))
@@ -236,4 +247,5 @@ def comment_rows(session: Session, scope: Scope, comment_names: tuple[str, ...])
         params.update({f"path{i}": f'$."{name}"'} if dialect == "sqlite" else {f"name{i}": name})
     return [(row[0], name, value)
             for row in _run(session, scope, sql, params, ())
-            for name, value in zip(comment_names, row[3:], strict=True) if value is not None]
+            for name, value in zip(comment_names, row[3:], strict=True)
+            if value is not None and (row[2], name) not in hidden]

@@ -9,7 +9,7 @@ from server.forms.compiled import walk_questions
 
 CHOICE_TYPES = frozenset({"select_one", "select_multiple", "likert"})
 ANSWERABLE_TYPES = CHOICE_TYPES | {"integer", "decimal", "text", "date"}
-NOT_APPLICABLE_LABEL = LocalText("Không áp dụng", "Not applicable")
+NOT_APPLICABLE_LABEL = LocalText("Không áp dụng", "Not applicable", "មិនពាក់ព័ន្ធ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +61,11 @@ class FormSpec:
     incidents: tuple[IncidentSpec, ...]
     breakdowns: tuple[str, ...]
     comments: tuple[str, ...]
+    # `report.overall`: the direct question ("Nhìn chung, … hài lòng …?"), a headline figure
+    # of its own beside the index; `report.trend`: "compared with six months ago". Either is
+    # None when the form names none (or names a question it does not have).
+    overall: str | None = None
+    trend: str | None = None
 
     def question(self, name: str) -> QuestionSpec | None:
         return next((q for q in self.questions if q.name == name), None)
@@ -118,4 +123,11 @@ def form_spec(definition: dict) -> FormSpec:
         incidents=incidents,
         breakdowns=tuple(name for name in report.get("breakdowns", []) if name in known),
         comments=tuple(name for name in report.get("comments", []) if name in known),
+        overall=_named(report.get("overall"), questions, CHOICE_TYPES - {"select_multiple"}),
+        trend=_named(report.get("trend"), questions, CHOICE_TYPES),
     )
+
+
+def _named(name: object, questions: list[QuestionSpec], types: frozenset[str]) -> str | None:
+    """A question the report settings name, if the form has it with a usable type."""
+    return next((q.name for q in questions if q.name == name and q.type in types), None)

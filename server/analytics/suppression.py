@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import MISSING, fields, replace
 
 from reports.summary import (
+    BreakdownRow,
     BreakdownTable,
     ChildRank,
     Coverage,
@@ -31,6 +32,7 @@ from reports.summary import (
     QuestionSummary,
     RoundSummary,
 )
+from server.analytics.breakdowns import competition_ranks
 
 NO_DATA = "no_data"
 TOO_FEW = "too_few"
@@ -102,15 +104,15 @@ def suppress_children(children: Sequence[ChildRank], threshold: int) -> tuple[Ch
     counts = [child.responses for child in children]
     hidden = complementary(counts, [0 < n < threshold for n in counts])
     # ranks among the shown children only (ties share a rank)
-    shown = sorted((child.index for child, h in zip(children, hidden, strict=True)
-                    if not h and child.index is not None), reverse=True)
+    ranks = competition_ranks([child.index for child, h in zip(children, hidden, strict=True)
+                               if not h and child.index is not None])
     result = []
     for child, h in zip(children, hidden, strict=True):
         if h:
             result.append(replace(child, index=None, rank=None, suppressed=True,
-                                  previous_index=None))
+                                  previous_index=None, change_pp=None, dropped=()))
         else:
-            rank = shown.index(child.index) + 1 if child.index is not None else None
+            rank = ranks[child.index] if child.index is not None else None
             result.append(replace(child, suppressed=False, rank=rank))
     return tuple(result)
 
@@ -145,7 +147,8 @@ def _suppress_groups(groups: Sequence[GroupIndex], items: Sequence[ItemSatisfact
     index (their mean) would give it away, so the next weakest goes too."""
     bases = [max((i.valid for i in items if i.group_key == g.key), default=0) for g in groups]
     hidden = complementary(bases, primary(bases, threshold))
-    return tuple(replace(group, share=None, previous=None) if h
+    return tuple(replace(group, share=None, previous=None, ci_low=None, ci_high=None,
+                         mean_score=None) if h
                  else replace(group, previous=_previous_ok(group.previous, threshold))
                  for group, h in zip(groups, hidden, strict=True))
 
@@ -195,19 +198,27 @@ def suppress(summary: RoundSummary, threshold: int) -> RoundSummary:
     if reason is not None:
         return withhold(summary, reason)
     items = _suppress_items(summary, threshold)
+    overall_question = summary.overall_question
+    if overall_question is not None and 0 < overall_question.valid < threshold:
+        overall_question = _hide_item(overall_question)
+    elif overall_question is not None:
+        overall_question = replace(overall_question,
+                                   previous=_previous_ok(overall_question.previous, threshold))
     hidden_items = {item.question for item in items if item.suppressed}
     groups = _suppress_groups(summary.groups, items, threshold)
     overall = summary.overall_index
     overall_previous = _previous_ok(summary.overall_previous, threshold)
+    overall_low, overall_high = summary.overall_ci_low, summary.overall_ci_high
     if groups and all(group.share is None for group in groups):
-        overall, overall_previous = None, None
+        overall, overall_previous, overall_low, overall_high = None, None, None, None
     conduct = summary.conduct
     if conduct is not None:
         conduct = _suppress_groups((conduct,), items, threshold)[0]
     tables = tuple(suppress_table(table, threshold) for table in summary.breakdowns)
     result = replace(
         summary, items=items, groups=groups, conduct=conduct, overall_index=overall,
-        overall_previous=overall_previous,
+        overall_previous=overall_previous, overall_question=overall_question,
+        overall_ci_low=overall_low, overall_ci_high=overall_high,
         incidents=tuple(_suppress_incident(i, threshold) for i in summary.incidents),
         questions=tuple(_hide_choices(_suppress_question(q, hidden_items, threshold), tables)
                         for q in summary.questions),
@@ -216,3 +227,17 @@ def suppress(summary: RoundSummary, threshold: int) -> RoundSummary:
     return replace(result, methodology=replace(summary.methodology,
                                                suppression_threshold=threshold,
                                                suppressed_cells=_count_hidden(result)))
+
+
+def _score(row: BreakdownRow) -> tuple:
+    """Best overall index first; rows without one (hidden, no answer) last, by label. Only
+    published figures decide the order: a hidden row's place must not hint at its score."""
+    overall = row.cells[-1].share if row.cells else None
+    return (overall is None, -(overall or 0.0), row.label.vi)
+
+
+def sort_breakdowns(summary: RoundSummary) -> RoundSummary:
+    """Every breakdown table sorted by score (after suppression, see _score)."""
+    return replace(summary, breakdowns=tuple(
+        replace(table, rows=tuple(sorted(table.rows, key=_score)))
+        for table in summary.breakdowns))

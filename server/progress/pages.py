@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from reports.formatting import format_int, format_percent
+from reports.formatting import format_int, format_percent, percent_value
 from server.admin.access import staff_required
 from server.admin.i18n import current_lang, tr
 from server.auth.access import can_see_unit
@@ -157,14 +157,14 @@ def _unit_csv_rows(progress, lang: str):
     yield ["unit_id", "unit", "kind", "responses", "target", "coverage_percent",
            "expected_by_now", "shortfall", "late", "rejected", "excluded"]
     for row in sorted_rows(progress.rows, UNIT_SORTS, "name", False):
-        coverage = round(row.coverage * 100, 1) if row.coverage is not None else None
+        coverage = percent_value(row.coverage)   # one rounding rule (reports.formatting)
         name = row.name + (tr(" (tại chính đơn vị)", " (at the unit itself)") if row.own else "")
         yield [row.id, name, UNIT_KIND_LABELS.get(row.kind, {}).get(lang, row.kind),
                row.responses, row.target, coverage, row.expected, row.shortfall,
                row.counts.late, row.counts.rejected, row.counts.excluded]
     total = progress.total
     yield ["", tr("Tổng", "Total"), "", total.responses, total.target,
-           round(total.coverage * 100, 1) if total.coverage is not None else None,
+           percent_value(total.coverage),
            total.expected, total.shortfall, total.counts.late, total.counts.rejected,
            total.counts.excluded]
 

@@ -1,10 +1,15 @@
-"""/app/: the volunteer app. Plain files, except the service worker, which is filled in."""
+"""/app/: the volunteer app. Files as they are, except JavaScript and CSS (sent without
+comments), the page (with its module preloads) and the service worker (filled in)."""
 
+import gzip
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, send_from_directory
 
-from server.pwa_host.assets import SCOPE, render_worker, servable
+from server.pwa_host.assets import SCOPE, render_index, render_worker, servable, shell
+from server.pwa_host.slim import slim_css, slim_js
 
 bp = Blueprint("pwa_host", __name__)
 
@@ -21,7 +26,58 @@ def pwa_root() -> Path:
     return Path(current_app.config.get("PWA_ROOT") or DEFAULT_ROOT)
 
 
+SLIMMERS = {".js": slim_js, ".css": slim_css}
+GZIP_LEVEL = 9  # made once per version of a file, not per request
+
+
+@dataclass(frozen=True)
+class SlimFile:
+    body: bytes
+    gzipped: bytes
+    etag: str
+
+
+_slimmed: dict[tuple, SlimFile] = {}
+
+
+def _slim(path: Path) -> SlimFile:
+    """The file without comments (server/pwa_host/slim.py), gzipped too, and its ETag; made
+    again only when the file changed."""
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _slimmed:
+        body = SLIMMERS[path.suffix](path.read_text(encoding="utf-8")).encode("utf-8")
+        if len(_slimmed) > 500:
+            _slimmed.clear()
+        _slimmed[key] = SlimFile(body, gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0),
+                                 hashlib.sha256(body).hexdigest()[:32])
+    return _slimmed[key]
+
+
+def _send_slim(relative: str) -> Response:
+    path = pwa_root() / relative
+    if not path.is_file():
+        abort(404)
+    slim = _slim(path)
+    content_type = CONTENT_TYPES.get(path.suffix, "text/css; charset=utf-8")
+    if "gzip" in request.accept_encodings:
+        # Its own ETag: the gzipped bytes are another representation of the file.
+        response = Response(slim.gzipped, content_type=content_type)
+        response.headers["Content-Encoding"] = "gzip"
+        response.set_etag(f"{slim.etag}-gz")
+        ranges = {}
+    else:
+        response = Response(slim.body, content_type=content_type)
+        response.set_etag(slim.etag)
+        ranges = {"accept_ranges": True, "complete_length": len(slim.body)}
+    response.vary.add("Accept-Encoding")
+    response.headers["Cache-Control"] = "no-cache"
+    return response.make_conditional(request, **ranges)
+
+
 def _send(relative: str) -> Response:
+    if Path(relative).suffix in SLIMMERS:
+        return _send_slim(relative)
     response = send_from_directory(pwa_root(), relative, max_age=0, conditional=True)
     suffix = Path(relative).suffix
     if suffix in CONTENT_TYPES:
@@ -39,7 +95,11 @@ def app_without_slash():
 
 @bp.get(SCOPE)
 def index():
-    return _send("index.html")
+    response = Response(render_index(pwa_root()), mimetype="text/html")
+    # Its content follows the shell's version: revalidating costs a 304, not the page.
+    response.set_etag(f"index-{shell(pwa_root()).version}")
+    response.headers["Cache-Control"] = "no-cache"
+    return response.make_conditional(request)
 
 
 @bp.get(f"{SCOPE}sw.js")

@@ -30,6 +30,8 @@ from sqlalchemy import select
 
 from server.analytics.spec import FormSpec, QuestionSpec, form_spec
 from server.extensions import db
+from server.moderation.models import HiddenComment
+from server.moderation.services import reason_label
 from server.people.models import User
 from server.rounds.models import Round
 from server.sync.exclusion import excluded_flag
@@ -43,6 +45,8 @@ LABEL_SUFFIX = "_label"
 MULTIPLE_SEPARATOR = ";"
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# comments hidden from the reports by moderation (server/moderation): questions, reasons
+HIDDEN_COLUMNS = ("comments_hidden", "comments_hidden_reason")
 BATCH = 1000                  # rows read per database round trip, and per CSV chunk
 FILE_CHUNK = 256 * 1024       # bytes per chunk when the XLSX file is sent
 # C0 controls other than tab, newline and carriage return, and the two non-characters:
@@ -118,7 +122,25 @@ def header(spec: FormSpec) -> list[str]:
         if question.is_choice:
             columns.append(question.name + LABEL_SUFFIX)
     columns.append("skipped_by_logic")
+    columns += HIDDEN_COLUMNS
     return columns
+
+
+def _hidden_comment_cells(round_id: int) -> dict[int, list[str]]:
+    """Response id -> the two moderation cells: the hidden comment questions, and for each
+    its reason (moderation hides a comment from the reports; the export keeps it, marked)."""
+    query = (select(HiddenComment.response_id, HiddenComment.question, HiddenComment.reason,
+                    HiddenComment.note)
+             .where(HiddenComment.round_id == round_id)
+             .order_by(HiddenComment.response_id, HiddenComment.id))
+    found: dict[int, tuple[list[str], list[str]]] = {}
+    for response_id, question, reason, note in db.session.execute(query):
+        names, reasons = found.setdefault(response_id, ([], []))
+        names.append(question)
+        reasons.append(f"{question}: {reason_label(reason)}" + (f" – {note}" if note else ""))
+    return {response_id: [clean_text(MULTIPLE_SEPARATOR.join(names)),
+                          clean_text(MULTIPLE_SEPARATOR.join(reasons))]
+            for response_id, (names, reasons) in found.items()}
 
 
 def _local_iso(moment) -> str | None:
@@ -130,7 +152,8 @@ def response_rows(plan: ExportPlan) -> Iterator[list]:
     by their status), oldest first; every cell a plain, clean value. Reads plain columns
     in batches (a server-side cursor on PostgreSQL) with the session of the moment."""
     yield list(plan.header)
-    query = (select(Response.uuid, Response.unit_id, Unit.code, Unit.name, User.username,
+    hidden = _hidden_comment_cells(plan.round_id)
+    query = (select(Response.id, Response.uuid, Response.unit_id, Unit.code, Unit.name, User.username,
                     Response.completed_at, Response.received_at, Response.status,
                     Response.is_late, excluded_flag().label("excluded"), Response.excluded_reason,
                     Response.answers, Response.skipped)
@@ -139,7 +162,7 @@ def response_rows(plan: ExportPlan) -> Iterator[list]:
              .where(Response.round_id == plan.round_id)
              .order_by(Response.completed_at, Response.id)
              .execution_options(yield_per=BATCH))
-    for (uuid, unit_id, unit_code, unit_name, volunteer, completed_at, received_at, status,
+    for (response_id, uuid, unit_id, unit_code, unit_name, volunteer, completed_at, received_at, status,
          is_late, excluded, excluded_reason, answers, skipped) in db.session.execute(query):
         row = [_plain(uuid), unit_id, _plain(unit_code), _plain(unit_name), _plain(volunteer),
                _local_iso(completed_at), _local_iso(received_at), status, is_late,
@@ -148,6 +171,7 @@ def response_rows(plan: ExportPlan) -> Iterator[list]:
         for question in plan.questions:
             row += question.cells(answers.get(question.name))
         row.append(clean_text(MULTIPLE_SEPARATOR.join(map(str, skipped or []))))
+        row += hidden.get(response_id, ["", ""])
         yield row
 
 

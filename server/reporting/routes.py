@@ -4,13 +4,15 @@ import marshmallow as ma
 from flask import Response, g, stream_with_context
 from flask.views import MethodView
 
+from server.analytics.build import build_round_summary
 from server.api_blueprint import Blueprint
 from server.auth.api_auth import api_login_required, forbidden
-from server.errors import ApiError
+from server.errors import ApiError, ErrorSchema
 from server.extensions import db
 from server.reporting.access import may_see_report, unit_in_round
 from server.reporting.export import csv_chunks, export_plan, response_rows, xlsx_chunks
-from server.reporting.services import report_filename, report_pdf
+from server.reporting.services import LANGUAGES, report_filename, report_pdf, summary_options
+from server.reporting.summary_json import UnitSummarySchema, summary_document
 from server.rounds.models import Round
 from server.units.models import Unit
 from server.units.services import slugify
@@ -21,7 +23,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ReportQuerySchema(ma.Schema):
-    lang = ma.fields.String(load_default="vi", validate=ma.validate.OneOf(("vi", "en")))
+    lang = ma.fields.String(load_default="vi", validate=ma.validate.OneOf(
+        LANGUAGES, error="Ngôn ngữ báo cáo phải là một trong: {choices}."))
 
 
 def _round_or_404(round_id: int) -> Round:
@@ -44,7 +47,8 @@ class RoundReport(MethodView):
     @blp.arguments(ReportQuerySchema, location="query")
     @blp.response(200, description="Báo cáo PDF / the report as PDF", content_type="application/pdf")
     def get(self, query, round_id, unit_id):
-        """The round's report for a unit (Vietnamese by default, `?lang=en` for English)."""
+        """The round's report for a unit (Vietnamese by default, `?lang=en` for English,
+        `?lang=km` for Khmer)."""
         round_ = _round_or_404(round_id)
         unit = db.session.get(Unit, unit_id)
         if unit is None or not unit_in_round(round_, unit):
@@ -94,3 +98,27 @@ class RoundExportXlsx(MethodView):
         rows = response_rows(export_plan(round_))
         return _attachment(_streamed(xlsx_chunks(rows, "Phieu")), XLSX_TYPE,
                            _export_name(round_, "xlsx"))
+
+
+# The headline figures as JSON ------------------------------------------------------------
+
+@blp.route("/<int:round_id>/units/<int:unit_id>/summary")
+class RoundUnitSummary(MethodView):
+    @api_login_required(roles=("admin", "official"), allow_session=True)
+    @blp.response(200, UnitSummarySchema)
+    @blp.alt_response(403, schema=ErrorSchema, description="Not the caller's unit")
+    @blp.alt_response(404, schema=ErrorSchema, description="No such round, or unit not in it")
+    def get(self, round_id, unit_id):
+        """The unit's headline figures in the round (responses, target, the overall index,
+        the group indices with their valid counts), suppressed as in the PDF: a unit under
+        k responses gives `{"status": "too_few_responses", "threshold": k}` and no figure,
+        one without responses `no_data`."""
+        round_ = _round_or_404(round_id)
+        unit = db.session.get(Unit, unit_id)
+        if unit is None or not unit_in_round(round_, unit):
+            raise ApiError(404, "not_found", "Đơn vị không thuộc đợt khảo sát này.",
+                           {"message_en": "The unit is not part of this round."})
+        if not may_see_report(g.current_user, unit):
+            raise forbidden("Bạn không có quyền xem báo cáo của đơn vị này.",
+                            "You may not see this unit's report.")
+        return summary_document(build_round_summary(db.session, round_, unit, summary_options()))

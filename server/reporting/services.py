@@ -3,33 +3,32 @@ and pre-generated when a round closes."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from reports.pdf import render_round_report
-from server.analytics.build import SummaryOptions, build_round_summary
-from server.analytics.queries import COUNTED_STATUSES
+from server.analytics.build import SummaryOptions
 from server.database import UPSERT_INSERTS, in_read_request, is_lock_error, write_beside_read
 from server.db_types import utcnow
 from server.extensions import db
+from server.reporting import fingerprint
 from server.reporting.access import round_report_units
 from server.reporting.models import CachedReport
+from server.reporting.summaries import cached_summary
 from server.rounds.models import Round
-from server.rounds.services import previous_round, targets_of
-from server.sync.models import Response
 from server.units.models import Unit
 from server.units.services import slugify
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = ("vi", "en")
+LANGUAGES = ("vi", "en", "km")
+# made when a round closes; Khmer only on demand (few communes need it), then cached
+PREGENERATED_LANGUAGES = ("vi", "en")
 # Bump when the summary or the PDF changes shape, so cached reports are made again.
-REPORT_FORMAT = 3
+REPORT_FORMAT = 4
 
 
 def summary_options() -> SummaryOptions:
@@ -40,52 +39,28 @@ def summary_options() -> SummaryOptions:
 
 
 def report_filename(round_: Round, unit: Unit, lang: str) -> str:
-    prefix = "bao-cao" if lang == "vi" else "report"
+    prefix = {"vi": "bao-cao", "en": "report", "km": "bao-cao-khmer"}[lang]
     return f"{prefix}-{slugify(unit.name)}-{round_.slug or round_.id}.pdf"
 
 
-def _responses_state(round_id: int, unit: Unit) -> list:
-    """Count, id sum and last id of the counted responses below the unit: any response
-    added, removed or rejected changes one of them."""
-    in_scope = select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
-    row = db.session.execute(
-        select(func.count(Response.id), func.coalesce(func.sum(Response.id), 0),
-               func.coalesce(func.max(Response.id), 0))
-        .where(Response.round_id == round_id, Response.status.in_(COUNTED_STATUSES),
-               Response.unit_id.in_(in_scope))).one()
-    return [int(value) for value in row]
+def data_fingerprints(round_: Round, units: list[Unit]) -> dict[int, str]:
+    """unit id -> fingerprint of the data of its report (any language), for a page of units
+    in a few queries (server/reporting/fingerprint.py)."""
+    return fingerprint.data_fingerprints(round_, units, REPORT_FORMAT, summary_options())
 
 
 def data_fingerprint(round_: Round, unit: Unit, lang: str) -> str:
-    before = previous_round(round_)
-    units = db.session.execute(select(Unit.id, Unit.name).where(
-        Unit.path.startswith(unit.path, autoescape=True)).order_by(Unit.id)).all()
-    options = summary_options()
-    material = {
-        "format": REPORT_FORMAT, "lang": lang,
-        "round": [round_.id, round_.title, round_.opens_at.isoformat(),
-                  round_.closes_at.isoformat(), round_.effective_status(),
-                  round_.target_per_unit, round_.form_version.content_hash],
-        "units": [list(row) for row in units],
-        # Per-unit targets drive the coverage table.
-        "targets": sorted(targets_of(round_.id).items()),
-        # The ids see responses added or removed; the data version, answers changed in place.
-        "responses": [*_responses_state(round_.id, unit), round_.data_version],
-        "previous": ([before.id, before.title, _responses_state(before.id, unit),
-                      before.data_version] if before else None),
-        "options": [options.suppression_threshold, options.issuer_name, options.comment_limit],
-    }
-    canonical = json.dumps(material, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    """The fingerprint of the unit's PDF in one language."""
+    return fingerprint.for_language(data_fingerprints(round_, [unit])[unit.id], lang)
 
 
-def _store(round_: Round, unit: Unit, lang: str, fingerprint: str, pdf: bytes) -> None:
+def _store(round_: Round, unit: Unit, lang: str, pdf_fingerprint: str, pdf: bytes) -> None:
     """Keep the PDF for the next view: one upsert (a worker storing the same report at the
     same time changes nothing that matters: theirs is as good as ours)."""
     table = CachedReport.__table__
     connection_dialect = db.session.get_bind().dialect.name
     statement = UPSERT_INSERTS[connection_dialect](table).values(
-        round_id=round_.id, unit_id=unit.id, lang=lang, fingerprint=fingerprint, pdf=pdf,
+        round_id=round_.id, unit_id=unit.id, lang=lang, fingerprint=pdf_fingerprint, pdf=pdf,
         created_at=utcnow())
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.round_id, table.c.unit_id, table.c.lang],
@@ -105,16 +80,18 @@ def _store(round_: Round, unit: Unit, lang: str, fingerprint: str, pdf: bytes) -
 
 
 def report_pdf(round_: Round, unit: Unit, lang: str = "vi") -> bytes:
-    """The PDF of the round for the unit: from the cache while the data is unchanged."""
-    fingerprint = data_fingerprint(round_, unit, lang)
+    """The PDF of the round for the unit: from the cache while the data is unchanged, else
+    drawn from the stored summary of that data (one summary for every language)."""
+    data = data_fingerprints(round_, [unit])[unit.id]
+    pdf_fingerprint = fingerprint.for_language(data, lang)
     cached = db.session.scalar(select(CachedReport).where(
         CachedReport.round_id == round_.id, CachedReport.unit_id == unit.id,
-        CachedReport.lang == lang, CachedReport.fingerprint == fingerprint))
+        CachedReport.lang == lang, CachedReport.fingerprint == pdf_fingerprint))
     if cached is not None:
         return cached.pdf
-    summary = build_round_summary(db.session, round_, unit, summary_options())
+    summary, _ = cached_summary(round_, unit, data, summary_options())
     pdf = render_round_report(summary, lang)
-    _store(round_, unit, lang, fingerprint, pdf)
+    _store(round_, unit, lang, pdf_fingerprint, pdf)
     return pdf
 
 
@@ -126,7 +103,7 @@ def pregenerate_round_reports(round_id: int) -> int:
         return 0
     made = 0
     for unit in round_report_units(round_):
-        for lang in LANGUAGES:
+        for lang in PREGENERATED_LANGUAGES:
             report_pdf(round_, unit, lang)
             made += 1
     round_.reports_generated_at = utcnow()

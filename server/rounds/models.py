@@ -39,6 +39,9 @@ class Round(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reports_generated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by an admin when the round's reports are final: comments can no longer be hidden
+    # or shown again (server/moderation). None: moderation still open.
+    reports_final_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Raised by every change to the round's stored answers (conflict replaced, response
     # excluded...), so report fingerprints change with the data they rest on.
     data_version: Mapped[int] = mapped_column(default=0, server_default="0")
@@ -46,6 +49,15 @@ class Round(db.Model):
     late_policy: Mapped[str] = mapped_column(String(16), default="accept", server_default="accept")
     recurring_plan_id: Mapped[int | None] = mapped_column(
         ForeignKey("recurring_plans.id", ondelete="SET NULL"), index=True)
+    # The report as an administrative document (server/rounds/document.py): who issues it,
+    # its number, where it is signed, who signs it and who receives it. None: the default.
+    document_issuer: Mapped[str | None] = mapped_column(String(200))
+    document_superior: Mapped[str | None] = mapped_column(String(200))
+    document_number: Mapped[str | None] = mapped_column(String(40))
+    document_place: Mapped[str | None] = mapped_column(String(100))
+    document_signer_title: Mapped[str | None] = mapped_column(String(200))
+    document_signer_name: Mapped[str | None] = mapped_column(String(100))
+    document_recipients: Mapped[list | None] = mapped_column(JSONType)
 
     form_version: Mapped[FormVersion] = relationship()
     units: Mapped[list[Unit]] = relationship(secondary=round_units, order_by=Unit.path)

@@ -2,6 +2,7 @@
 page with its actions (close early, extend, reopen, move, settings, per-unit targets).
 The rules are the services'; these views read forms and show results."""
 
+import marshmallow as ma
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from server.admin.access import admin_required
@@ -10,10 +11,18 @@ from server.auth.web import current_web_user
 from server.db_types import utcnow
 from server.extensions import db
 from server.rounds import lifecycle
+from server.rounds.document import document_values, update_document
 from server.rounds.form_input import local_datetime, local_input, optional_number, whole_number
 from server.rounds.models import LATE_POLICIES, RecurringPlan, Round
 from server.rounds.overview import round_lines, unit_lines
-from server.rounds.planning_form import PlanForm, create_from_form, plan_page_context
+from server.rounds.planning_form import (
+    DOCUMENT_LABELS,
+    PlanForm,
+    create_from_form,
+    document_form_values,
+    plan_page_context,
+)
+from server.rounds.schemas import RoundDocumentSchema
 from server.rounds.services import TARGET_MAX, TARGET_MIN, RoundRuleError
 from server.units.models import UNIT_KIND_LABELS
 
@@ -80,7 +89,8 @@ def _detail_page(round_: Round, error: str | None = None, status: int = 200):
     plan = db.session.get(RecurringPlan, round_.recurring_plan_id) \
         if round_.recurring_plan_id else None
     page = render_template("admin/rounds/detail.html", round=round_, plan=plan, error=error,
-                           state=round_.effective_status(utcnow()), units=unit_lines(round_))
+                           state=round_.effective_status(utcnow()), units=unit_lines(round_),
+                           document=document_values(round_), document_labels=DOCUMENT_LABELS)
     return page, status
 
 
@@ -166,6 +176,24 @@ def _targets(round_: Round) -> None:
 @admin_required
 def save_targets(round_id: int):
     return _act(round_id, _targets, "Đã lưu chỉ tiêu.", "Targets saved.")
+
+
+def _document(round_: Round) -> None:
+    try:
+        values = RoundDocumentSchema().load(document_form_values(request.form))
+    except ma.ValidationError as error:
+        vi, en = DOCUMENT_LABELS.get(next(iter(error.messages)), ("", ""))
+        raise RoundRuleError("bad_document", f"Văn bản báo cáo: “{vi}” quá dài hoặc có quá "
+                             "nhiều dòng.", f"Report document: “{en}” is too long or has too "
+                             "many lines.") from None
+    update_document(round_, _actor_id(), values)
+
+
+@bp.post("/<int:round_id>/document")
+@admin_required
+def save_document(round_id: int):
+    return _act(round_id, _document, "Đã lưu thông tin văn bản báo cáo.",
+                "Report document settings saved.")
 
 
 from server.rounds import recurring_pages  # noqa: E402,F401  (its routes join this blueprint)

@@ -131,3 +131,24 @@ def create_from_form(form: PlanForm, actor_id: int, now: datetime) -> Round:
                           units=[row.unit for row in chosen], opens_at=opens_at,
                           closes_at=closes_at, target_per_unit=target,
                           late_policy=form.late_policy, unit_targets=targets)
+
+
+DOCUMENT_FIELDS = ("issuer", "superior", "number", "place", "signer_title", "signer_name")
+# What the console calls each field, in both languages (the schema's names are English).
+DOCUMENT_LABELS = {
+    "issuer": ("Cơ quan ban hành", "Issuing body"),
+    "superior": ("Cơ quan cấp trên", "Superior body"),
+    "number": ("Số văn bản", "Document number"),
+    "place": ("Địa danh", "Place"),
+    "signer_title": ("Chức danh người ký", "Signer's title"),
+    "signer_name": ("Họ tên người ký", "Signer's name"),
+    "recipients": ("Nơi nhận", "Recipients"),
+}
+
+
+def document_form_values(form: MultiDict) -> dict:
+    """The console's report-document fields as RoundDocumentSchema loads them: the
+    "Nơi nhận" textarea holds one recipient per line."""
+    values = {name: form.get(name, "") for name in DOCUMENT_FIELDS}
+    values["recipients"] = form.get("recipients", "").splitlines()
+    return values

@@ -6,8 +6,12 @@ from flask.views import MethodView
 
 from server.api_blueprint import Blueprint
 from server.auth.api_auth import api_login_required
+from server.errors import ApiError
+from server.extensions import db
 from server.reporting.access import round_report_units, visible_rounds
-from server.rounds.schemas import RoundBaseSchema
+from server.rounds.document import document_values, update_document
+from server.rounds.models import Round
+from server.rounds.schemas import RoundBaseSchema, RoundDocumentSchema
 from server.units.schemas import UnitRefSchema
 
 blp = Blueprint("rounds", __name__, url_prefix="/api/v1/rounds", description="Đợt khảo sát / rounds")
@@ -40,3 +44,31 @@ class Rounds(MethodView):
         """The rounds the caller may see (newest first), each with its form version, dates,
         status and the units (its own and those above them) the caller may see in it."""
         return {"rounds": visible_rounds(g.current_user)}
+
+
+def _round_or_404(round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise ApiError(404, "not_found", "Không tìm thấy đợt khảo sát.",
+                       {"message_en": "No such round."})
+    return round_
+
+
+@blp.route("/<int:round_id>/document")
+class RoundDocument(MethodView):
+    @api_login_required(roles=("admin",))
+    @blp.response(200, RoundDocumentSchema)
+    def get(self, round_id):
+        """The round's report document settings (null: the report's default)."""
+        return document_values(_round_or_404(round_id))
+
+    @api_login_required(roles=("admin",))
+    @blp.arguments(RoundDocumentSchema)
+    @blp.response(200, RoundDocumentSchema)
+    def patch(self, body, round_id):
+        """Change the report document settings: issuing body and the one above it, number,
+        place, signer title and name, recipients. Only the fields sent change; null or
+        blank puts a field back to the report's default. Audited."""
+        round_ = _round_or_404(round_id)
+        update_document(round_, g.current_user.id, body)
+        return document_values(round_)

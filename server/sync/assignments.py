@@ -7,7 +7,7 @@ unit of the round (a round run in a whole commune, a volunteer of one of its vil
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from server.db_types import utcnow
@@ -15,6 +15,8 @@ from server.extensions import db
 from server.people.models import User
 from server.rounds.models import Round, round_units
 from server.rounds.services import targets_of
+from server.sync.exclusion import counted
+from server.sync.models import Response
 from server.units.models import Unit
 
 
@@ -61,9 +63,22 @@ def rounds_concerning(assigned: list[Unit], round_ids=None, *, current_only: boo
     return list(db.session.scalars(query.order_by(Round.opens_at, Round.id)))
 
 
-def _unit_entry(unit: Unit, target: int) -> dict:
+def received_counts(round_ids: list[int]) -> dict[tuple[int, int], int]:
+    """(round id, unit id) -> responses the server holds and counts, from every volunteer:
+    the number the officials' progress screen shows for the unit itself."""
+    if not round_ids:
+        return {}
+    rows = db.session.execute(
+        select(Response.round_id, Response.unit_id, func.count())
+        .where(Response.round_id.in_(round_ids), counted())
+        .group_by(Response.round_id, Response.unit_id))
+    return {(round_id, unit_id): count for round_id, unit_id, count in rows}
+
+
+def _unit_entry(unit: Unit, target: int, received: int) -> dict:
     return {"id": unit.id, "name": unit.name, "kind": unit.kind,
-            "parent_name": unit.parent.name if unit.parent else None, "target": target}
+            "parent_name": unit.parent.name if unit.parent else None, "target": target,
+            "received": received}
 
 
 def assignments_for(user: User, now: datetime | None = None) -> list[dict]:
@@ -71,7 +86,10 @@ def assignments_for(user: User, now: datetime | None = None) -> list[dict]:
     now = now or utcnow()
     assigned = assigned_units(user)
     found = []
-    for round_ in rounds_concerning(assigned, current_only=True, now=now, with_parents=True):
+    rounds = rounds_concerning(assigned, current_only=True, now=now, with_parents=True)
+    # One count for all rounds; the counts are in the answer, so its ETag follows them.
+    received = received_counts([round_.id for round_ in rounds])
+    for round_ in rounds:
         units = collectible_units(round_, assigned)
         if units:
             own_targets = targets_of(round_.id)
@@ -80,6 +98,8 @@ def assignments_for(user: User, now: datetime | None = None) -> list[dict]:
                           "opens_at": round_.opens_at, "closes_at": round_.closes_at,
                           "status": round_.effective_status(now),
                           "units": [_unit_entry(unit, own_targets.get(unit.id)
-                                                or round_.target_per_unit) for unit in units],
+                                                or round_.target_per_unit,
+                                                received.get((round_.id, unit.id), 0))
+                                    for unit in units],
                           "target_per_unit": round_.target_per_unit})
     return found

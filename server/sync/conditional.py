@@ -17,7 +17,8 @@ def etag_of(data) -> str:
 
 def not_modified(etag: str, cache_control: str) -> Response | None:
     """A 304 when the client already holds this ETag, else None."""
-    if etag not in request.if_none_match:
+    # Weak comparison (RFC 9110): a gzipped reply carries the ETag made weak (server/pwa_host/compression.py).
+    if not request.if_none_match.contains_weak(etag):
         return None
     response = Response(status=304)
     response.set_etag(etag)

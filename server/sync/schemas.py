@@ -90,6 +90,9 @@ class AssignedUnitSchema(ma.Schema):
     parent_name = ma.fields.String(allow_none=True)
     # The unit's own target in this round (the round's target_per_unit unless set).
     target = ma.fields.Integer()
+    received = ma.fields.Integer(metadata={
+        "description": "Responses the server holds for this unit in this round, from every "
+                       "volunteer (counted: not rejected on review, not excluded)."})
 
 
 class AssignedRoundSchema(RoundBaseSchema):

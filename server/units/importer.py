@@ -20,6 +20,7 @@ from server.tabular import Table, match_columns
 from server.units.models import UNIT_KIND_LABELS, UNIT_KINDS, Unit
 from server.units.services import (
     UnitRuleError,
+    check_top_only,
     fold,
     normalise_code,
     normalise_name,
@@ -36,6 +37,7 @@ REQUIRED = ("code", "name", "kind")
 
 # Kinds as people write them, folded (no accents, lower case).
 _KIND_WORDS = {
+    "country": ("quoc gia", "toan quoc", "ca nuoc", "trung uong"),
     "province": ("tinh", "thanh pho", "tinh/thanh pho", "tinh thanh pho",
                  "thanh pho truc thuoc trung uong"),
     "district": ("quan", "huyen", "thi xa", "quan/huyen", "quan huyen", "thanh pho thuoc tinh"),
@@ -189,6 +191,10 @@ def _read_row(number: int, cells: dict, columns: dict, has_parent_column: bool) 
         if plan.parent_code is not None and plan.parent_code == plan.code:
             plan.refuse("Vòng lặp: đơn vị là cấp trên của chính nó.",
                         "A cycle: the unit is its own parent.")
+        try:
+            check_top_only(plan.kind, plan.parent_code is not None)
+        except UnitRuleError as error:
+            plan.refuse(error.message_vi, error.message_en)
     return plan
 
 

@@ -1,16 +1,18 @@
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
 
-# Kinds of unit. Commune level since 1 July 2025: commune, ward, special_zone; older
+# Kinds of unit. A country at the top (the national report, seen by admins and central
+# MTTQ staff); commune level since 1 July 2025: commune, ward, special_zone; older
 # three-tier data keeps district; below a commune are the residential groups.
 UNIT_KINDS = (
-    "province", "district", "commune", "ward", "special_zone",
+    "country", "province", "district", "commune", "ward", "special_zone",
     "village", "hamlet", "residential_group",
 )
 UNIT_KIND_LABELS = {
+    "country": {"vi": "Cả nước", "en": "Country"},
     "province": {"vi": "Tỉnh/Thành phố", "en": "Province"},
     "district": {"vi": "Quận/Huyện", "en": "District"},
     "commune": {"vi": "Xã", "en": "Commune"},
@@ -24,6 +26,11 @@ UNIT_KIND_LABELS = {
 
 class Unit(db.Model):
     __tablename__ = "units"
+    # `path LIKE '/1/5/%'` can use a btree index under PostgreSQL only with the pattern
+    # operator class when the database collation is not C (ix_units_path serves ORDER BY
+    # path); elsewhere this is a plain second index on the path.
+    __table_args__ = (Index("ix_units_path_pattern", "path",
+                            postgresql_ops={"path": "varchar_pattern_ops"}),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)

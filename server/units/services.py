@@ -101,12 +101,24 @@ def _check_parent(parent: Unit | None) -> None:
                             "The parent unit is inactive.")
 
 
+TOP_ONLY_KINDS = ("country",)
+
+
+def check_top_only(kind: str, has_parent: bool) -> None:
+    """A country is the root of the tree: never under another unit."""
+    if kind in TOP_ONLY_KINDS and has_parent:
+        raise UnitRuleError("country_not_top",
+                            "Đơn vị cấp cả nước phải ở trên cùng, không thuộc đơn vị nào.",
+                            "A country is at the top of the tree, under no other unit.")
+
+
 def add_unit(actor_id: int | None, name: str, kind: str, parent: Unit | None = None,
              code: str | None = None) -> Unit:
     name = normalise_name(name)
     check_kind(kind)
     code = normalise_code(code) if code else None
     _check_parent(parent)
+    check_top_only(kind, parent is not None)
     if code and unit_by_code(code) is not None:
         raise UnitRuleError("duplicate_code", "Mã đơn vị đã tồn tại.",
                             "A unit with this code exists.", status=409)
@@ -122,7 +134,8 @@ def update_unit(unit: Unit, actor_id: int | None, name: str | None = None,
     if name is not None:
         unit.name = normalise_name(name)
     if kind is not None:
-        unit.kind = check_kind(kind)
+        check_top_only(check_kind(kind), unit.parent_id is not None)
+        unit.kind = kind
     after = snapshot(unit)
     if after == before:
         return False
@@ -140,6 +153,7 @@ def move_unit(unit: Unit, new_parent: Unit | None, actor_id: int | None) -> bool
         raise UnitRuleError("cycle", "Không thể chuyển một đơn vị vào chính nó hoặc đơn vị con.",
                             "A unit cannot move under itself or a unit inside it.")
     _check_parent(new_parent)
+    check_top_only(unit.kind, new_parent is not None)
     before = snapshot(unit)
     place_under(unit, new_parent)
     after = snapshot(unit)

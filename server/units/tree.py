@@ -5,7 +5,7 @@ under. One query of plain rows each; the ordering is by name, numbers in numeric
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from server.extensions import db
 from server.units.models import Unit
@@ -38,12 +38,29 @@ def natural_key(name: str) -> list:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", fold(name))]
 
 
-def _nodes(root: Unit | None = None) -> list[TreeNode]:
+_DEPTH = func.length(Unit.path) - func.length(func.replace(Unit.path, "/", "")) - 1
+
+
+def _nodes(root: Unit | None = None, max_depth: int | None = None) -> list[TreeNode]:
     query = select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.is_active, Unit.path,
                    Unit.parent_id)
     if root is not None:
         query = query.where(Unit.path.startswith(root.path, autoescape=True))
+    if max_depth is not None:
+        query = query.where(_DEPTH <= max_depth)
     return [TreeNode(*row) for row in db.session.execute(query)]
+
+
+def _per_depth(root: Unit | None) -> dict[int, int]:
+    """How many units at each depth (of the tree or below root), counted by the database."""
+    query = select(_DEPTH, func.count()).group_by(_DEPTH)
+    if root is not None:
+        query = query.where(Unit.path.startswith(root.path, autoescape=True))
+    return {int(depth): int(count) for depth, count in db.session.execute(query)}
+
+
+def _too_many_for_a_list() -> bool:
+    return (db.session.scalar(select(func.count()).select_from(Unit)) or 0) > CHOICES_LIMIT
 
 
 def _link(nodes: list[TreeNode]) -> list[TreeNode]:
@@ -76,24 +93,25 @@ class Tree:
 def build_tree(root: Unit | None = None, limit: int = TREE_LIMIT) -> Tree:
     """The tree (or a subtree), as deep as fits in `limit` units: the nodes of the last level
     shown say how many units lie below them."""
-    nodes = _nodes(root)
-    per_depth: dict[int, int] = {}
-    for node in nodes:
-        per_depth[node.depth] = per_depth.get(node.depth, 0) + 1
+    per_depth = _per_depth(root)
     levels = sorted(per_depth)
     deepest, shown = (levels[0] if levels else 0), 0
     for depth in levels:
         if shown + per_depth[depth] > limit and depth > levels[0] + 1:
             break
         deepest, shown = depth, shown + per_depth[depth]
-    kept = [node for node in nodes if node.depth <= deepest]
+    # only the levels shown are read; the units below are counted per edge node
+    kept = _nodes(root, max_depth=deepest)
     by_id = {node.id: node for node in kept}
-    for node in nodes:
-        if node.depth > deepest:
-            edge_id = int(node.path.strip("/").split("/")[deepest - 1])
+    if any(depth > deepest for depth in levels):
+        below = select(Unit.path).where(_DEPTH > deepest)
+        if root is not None:
+            below = below.where(Unit.path.startswith(root.path, autoescape=True))
+        for path in db.session.scalars(below):
+            edge_id = int(path.strip("/").split("/")[deepest - 1])
             if edge_id in by_id:
                 by_id[edge_id].hidden += 1
-    return Tree(_link(kept), len(nodes), len(kept))
+    return Tree(_link(kept), sum(per_depth.values()), len(kept))
 
 
 @dataclass(frozen=True)
@@ -120,6 +138,8 @@ def search_units(query: str, limit: int = SEARCH_LIMIT) -> list[Found]:
 def parent_choices(moving: Unit | None = None) -> list[TreeNode] | None:
     """Active units in tree order that `moving` may be put under (not itself nor anything
     inside it); None when there are too many for a list."""
+    if _too_many_for_a_list():   # not worth reading a national tree to find out
+        return None
     nodes = [node for node in walk(_link(_nodes()))
              if node.is_active and not (moving is not None and node.path.startswith(moving.path))]
     return nodes if len(nodes) <= CHOICES_LIMIT else None
@@ -128,5 +148,7 @@ def parent_choices(moving: Unit | None = None) -> list[TreeNode] | None:
 def unit_options(active_only: bool = True) -> list[TreeNode] | None:
     """Units in tree order for a picker (filters, assignments); None when there are too many
     for a list (then a code is typed instead)."""
+    if _too_many_for_a_list():
+        return None
     nodes = [node for node in walk(_link(_nodes())) if node.is_active or not active_only]
     return nodes if len(nodes) <= CHOICES_LIMIT else None

@@ -62,6 +62,8 @@ def _forms(w: World) -> list[tuple[str, dict, int]]:
         (f"/admin/rounds/{r}/settings", {"title": "Đợt đã đổi tên", "target_per_unit": "20",
                                          "late_policy": "accept"}, 302),
         (f"/admin/rounds/{r}/targets", {f"target-{w.unit_id}": "15"}, 302),
+        (f"/admin/rounds/{r}/document", {"number": "12", "signer_name": "Nguyễn Văn An",
+                                         "recipients": "Lưu: VT"}, 302),
         (f"/admin/rounds/{r}/extend", {"closes_at": _later(40)}, 302),
         (f"/admin/rounds/{r}/window", {"opens_at": _later(1), "closes_at": _later(2)}, 400),
         (f"/admin/rounds/{r}/close", {}, 302),

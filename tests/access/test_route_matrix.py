@@ -96,6 +96,20 @@ def _matrix(w: World) -> list[tuple]:
          {"anonymous": 401, "admin": 200, "official_a": 200, "official_b": 403, "volunteer": 403}),
         ("GET", f"/api/v1/rounds/{r}/units/{b}/report.pdf", None,
          {"anonymous": 401, "admin": 200, "official_a": 403, "official_b": 200, "volunteer": 403}),
+        # comment moderation (server/moderation) and the JSON summary of a unit
+        ("GET", f"/api/v1/rounds/{r}/comments?unit_id={a}", None,
+         {"anonymous": 401, "admin": 200, "official_a": 200, "official_b": 403, "volunteer": 403}),
+        ("POST", f"/api/v1/rounds/{r}/comments/hide", lambda: {
+            "unit_id": a, "comments": [{"response_id": 999999, "question": "comments"}],
+            "reason": "offensive"},
+         {"anonymous": 401, "admin": 404, "official_a": 404, "official_b": 403, "volunteer": 403}),
+        ("POST", f"/api/v1/rounds/{r}/comments/unhide", lambda: {
+            "unit_id": a, "comments": [{"response_id": 999999, "question": "comments"}]},
+         {"anonymous": 401, "admin": 404, "official_a": 404, "official_b": 403, "volunteer": 403}),
+        ("POST", f"/api/v1/rounds/{r}/reports-final", lambda: {"final": True},
+         dict(admin_only, admin=409)),
+        ("GET", f"/api/v1/rounds/{r}/units/{a}/summary", None,
+         {"anonymous": 401, "admin": 200, "official_a": 200, "official_b": 403, "volunteer": 403}),
         ("GET", f"/api/v1/rounds/{r}/export.csv", None, admin_only),
         ("GET", f"/api/v1/rounds/{r}/export.xlsx", None, admin_only),
         # "What may I collect / what did I send": nothing, for a user who does not collect.
@@ -114,8 +128,66 @@ def _matrix(w: World) -> list[tuple]:
         ("GET", "/api/v1/form-drafts/999999/changes", None, dict(admin_only, admin=404)),
         ("POST", "/api/v1/form-drafts/999999/publish", lambda: {"revision": 1},
          dict(admin_only, admin=404)),
+        *_suggestion_box_rows(w),
+        *_kiosk_rows(w),
     ]
 
+
+def _suggestion_box_rows(w: World) -> list[tuple]:
+    """The suggestion box (tests/suggestions walks real boxes): admins and the officials of
+    the box's unit; an unknown box is a 404 for staff; the public submission needs no login."""
+    api = "/api/v1/suggestion-boxes"
+    staff = {"anonymous": 401, "admin": 200, "official_a": 200, "official_b": 200, "volunteer": 403}
+    staff_404 = dict(staff, admin=404, official_a=404, official_b=404)
+    admin_only = {"anonymous": 401, "admin": 200, "official_a": 403, "official_b": 403,
+                  "volunteer": 403}
+    return [
+        ("GET", api, None, staff),
+        ("POST", api, lambda: {"unit_id": w.commune_a.id, "name": "Nhà văn hóa"},
+         dict(staff, admin=201, official_a=201, official_b=403)),
+        ("GET", f"{api}/999999", None, staff_404),
+        ("PATCH", f"{api}/999999", lambda: {"name": "Tên mới"}, staff_404),
+        ("DELETE", f"{api}/999999", None, staff_404),
+        ("GET", f"{api}/999999/poster.pdf", None, staff_404),
+        ("GET", f"{api}/999999/messages", None, staff_404),
+        ("GET", f"{api}/messages/999999", None, staff_404),
+        ("POST", f"{api}/messages/999999/assign", lambda: {"user_id": 1}, staff_404),
+        ("POST", f"{api}/messages/999999/replies", lambda: {"body": "Trả lời"}, staff_404),
+        ("POST", f"{api}/messages/999999/close", None, staff_404),
+        ("POST", f"{api}/messages/999999/moderation", lambda: {"action": "publish"}, staff_404),
+        ("GET", f"{api}/topics", None, staff),
+        ("POST", f"{api}/topics", lambda: {"key": f"t{uuid.uuid4().hex[:8]}", "label_vi": "Chủ đề"},
+         dict(admin_only, admin=201)),
+        ("PATCH", f"{api}/topics/999999", lambda: {"label_vi": "Chủ đề"},
+         dict(admin_only, admin=404)),
+        ("POST", f"{api}/public/99999999/messages",
+         lambda: {"client_uuid": str(uuid.uuid4()), "message": "Ý kiến"}, dict.fromkeys(ROLES, 404)),
+    ]
+
+
+
+def _kiosk_rows(w: World) -> list[tuple]:
+    """One-stop-desk kiosks (tests/kiosks walks real desks and tablets): admins and the
+    officials of the desk's unit; the tablet's calls take only a tablet's credential, so a
+    user's login is a 401 there; pairing needs no login (a wrong code is a 400)."""
+    api = "/api/v1/kiosks"
+    staff = {"anonymous": 401, "admin": 200, "official_a": 200, "official_b": 200, "volunteer": 403}
+    staff_404 = dict(staff, admin=404, official_a=404, official_b=404)
+    return [
+        ("GET", api, None, staff),
+        ("POST", api, lambda: {"unit_id": w.commune_a.id, "name": "Bộ phận một cửa"},
+         dict(staff, admin=201, official_a=201, official_b=403)),
+        ("GET", f"{api}/999999", None, staff_404),
+        ("PATCH", f"{api}/999999", lambda: {"name": "Quầy 2"}, staff_404),
+        ("POST", f"{api}/999999/pairing-codes", None, staff_404),
+        ("POST", f"{api}/999999/devices/revoke", None, staff_404),
+        ("GET", f"{api}/999999/hourly", None, staff_404),
+        ("POST", f"{api}/pair", lambda: {"code": "ZZZZ-ZZZZ"}, dict.fromkeys(ROLES, 400)),
+        ("GET", f"{api}/device", None, dict.fromkeys(ROLES, 401)),
+        ("POST", f"{api}/device/ratings", lambda: {"ratings": [{
+            "client_uuid": str(uuid.uuid4()), "score": 5, "rated_at": utcnow().isoformat()}]},
+         dict.fromkeys(ROLES, 401)),
+    ]
 
 # Web pages: not logged in goes to the login page (302).
 def _pages(w: World) -> list[tuple]:
@@ -127,6 +199,12 @@ def _pages(w: World) -> list[tuple]:
                                            "official_b": 403, "volunteer": 403}),
         (f"/reports/rounds/{r}/units/{b}", {"anonymous": 302, "admin": 200, "official_a": 403,
                                            "official_b": 200, "volunteer": 403}),
+        (f"/reports/rounds/{r}/units/{a}/comments", {"anonymous": 302, "admin": 200,
+                                                    "official_a": 200, "official_b": 403,
+                                                    "volunteer": 403}),
+        # to the moderation page of the user's own top unit
+        (f"/reports/rounds/{r}/comments", {"anonymous": 302, "admin": 302, "official_a": 302,
+                                           "official_b": 302, "volunteer": 403}),
     ]
 
 

@@ -109,3 +109,70 @@ def _store(data, factory, round_, unit, status, clean):
                      status=status, completed_at=completed)
     data.responses.append(StoredResponse(round_.id, unit.id, status, clean.answers,
                                          clean.skipped))
+
+
+# --- a history across rounds (issue 10, honest figures) -----------------------------------
+# Commune "Xã An Hòa": its groups answered in round 1 and in the current round but not in
+# round 2 (only "Xã Bình Minh" did), so An Hòa is compared with round 1 and Bình Minh with
+# round 2; "Thôn Cũ" answered only in round 1, "Thôn Mới" (under k) only now; in round 1
+# every "proc_fees" answer is "not applicable".
+HISTORY = {
+    "Xã An Hòa": {"Thôn Thượng": (40, 0, 42), "Thôn Hạ": (34, 0, 36), "Thôn Cũ": (12, 0, 0),
+                  "Thôn Mới": (0, 0, 3)},
+    "Xã Bình Minh": {"Thôn Đông": (0, 31, 33)},
+}
+
+
+@dataclass
+class History:
+    definition: dict
+    province: object
+    communes: dict
+    groups: dict
+    rounds: list              # oldest first; the last is the current (closed) round
+    official: object
+    responses: list = field(default_factory=list)
+
+    def counted(self, round_, units) -> list[StoredResponse]:
+        ids = {unit.id for unit in units}
+        return [r for r in self.responses if r.round_id == round_.id and r.unit_id in ids]
+
+
+def build_history(db, factory, seed: int = 11) -> History:
+    rng = random.Random(seed)
+    definition = json.loads(FORM_PATH.read_text(encoding="utf-8"))
+    version = publish_test_form(db, definition)
+    province = factory.unit("Tỉnh Hà Tĩnh", "province")
+    communes, groups = {}, {}
+    for commune_name, rows in HISTORY.items():
+        communes[commune_name] = factory.unit(commune_name, "commune", parent=province)
+        for group_name in rows:
+            groups[group_name] = factory.unit(group_name, "village",
+                                              parent=communes[commune_name])
+    now = utcnow().replace(microsecond=0)
+    windows = [(400, 370), (200, 170), (30, 2)]
+    # "Thôn Cũ" is not in the current round at all ("not surveyed")
+    members = [list(groups.values())] * 2 + [[g for n, g in groups.items() if n != "Thôn Cũ"]]
+    rounds = [factory.round(version, units, opens_at=now - timedelta(days=a),
+                            closes_at=now - timedelta(days=b), target_per_unit=30,
+                            title=f"Đợt {index + 1}")
+              for index, ((a, b), units) in enumerate(zip(windows, members, strict=True))]
+    volunteer = factory.user("tnv_history", "volunteer", units=[province])
+    official = factory.user("canbo_history", "official", units=[province])
+    data = History(definition, province, communes, groups, rounds, official)
+    for rows in HISTORY.values():
+        for group_name, sizes in rows.items():
+            for index, (round_, n) in enumerate(zip(rounds, sizes, strict=True)):
+                for _ in range(n):
+                    clean = clean_answers(definition, random_raw_answers(
+                        definition, rng, 0.45 + 0.15 * index, COMMENTS, comment_rate=0.2))
+                    answers = dict(clean.answers)
+                    if index == 0 and "proc_fees" in answers:
+                        answers["proc_fees"] = "na"
+                    completed = round_.opens_at + timedelta(days=1, minutes=len(data.responses))
+                    factory.response(round_, groups[group_name], volunteer, answers,
+                                     skipped=clean.skipped, status="accepted",
+                                     completed_at=completed)
+                    data.responses.append(StoredResponse(round_.id, groups[group_name].id,
+                                                         "accepted", answers, clean.skipped))
+    return data

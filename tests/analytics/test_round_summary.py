@@ -4,7 +4,12 @@ import unicodedata
 
 import pytest
 
-from reports.stats import two_proportion_test, wilson_interval
+from reports.stats import (
+    fisher_exact_test,
+    needs_exact_test,
+    two_proportion_test,
+    wilson_interval,
+)
 from server.analytics.build import SummaryOptions, build_round_summary
 
 SATISFIED = {"4", "5"}
@@ -86,8 +91,15 @@ def test_comparison_with_the_previous_round(db, dataset, commune):
         x2, n2 = item_counts(before, item.question)
         assert item.previous.share == pytest.approx(x2 / n2)
         assert item.previous.change_pp == pytest.approx((x1 / n1 - x2 / n2) * 100)
-        assert item.previous.p_value == pytest.approx(two_proportion_test(x1, n1, x2, n2)[1])
-        assert item.previous.significant == (item.previous.p_value < 0.05)
+        # small counts: Fisher's exact test; fewer than 30 on a side: no judgement
+        exact = needs_exact_test(x1, n1, x2, n2)
+        p_value = fisher_exact_test(x1, n1, x2, n2) if exact else two_proportion_test(
+            x1, n1, x2, n2)[1]
+        assert item.previous.test == ("fisher" if exact else "z")
+        assert item.previous.p_value == pytest.approx(p_value)
+        judged = min(n1, n2) >= 30
+        assert item.previous.too_few is not judged
+        assert item.previous.significant == ((p_value < 0.05) if judged else None)
     assert summary.overall_previous.change_pp == pytest.approx(
         (overall(now) - overall(before)) * 100)
     harassment = summary.incidents[0]

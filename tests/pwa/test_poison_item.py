@@ -10,11 +10,11 @@ FAILURE_LIMIT = 3  # SERVER_FAILURE_LIMIT in pwa/js/outbox.js
 
 
 def _tap_sync(page) -> None:
-    """One pass by hand: "Đồng bộ ngay" sends at once, whatever the backoff timer says."""
+    """One pass by hand: "Gửi ngay" sends at once, whatever the backoff timer says."""
     page.wait_for_function(
         "() => [...document.querySelectorAll('#status-bar button')]"
-        ".some((b) => b.textContent === 'Đồng bộ ngay' && !b.disabled)")
-    page.locator("#status-bar button", has_text="Đồng bộ ngay").click()
+        ".some((b) => b.textContent === 'Gửi ngay' && !b.disabled)")
+    page.locator("#status-bar button", has_text="Gửi ngay").click()
     page.wait_for_selector("#status-bar[data-syncing='false']")
 
 

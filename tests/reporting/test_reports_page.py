@@ -35,8 +35,11 @@ def test_unit_page_and_scope(login, dataset, factory):
 def test_admin_sees_the_province_and_export_buttons(login, dataset, factory):
     client = login(factory.user("quantri", "admin"))
     html = client.get("/reports").get_data(as_text=True)
-    assert "Tỉnh Ninh Bình" in html and "Xã Quỳnh Lưu" in html
+    # the province's headline figures; its communes are on the round's units page
+    assert "Tỉnh Ninh Bình" in html and "Chỉ số hài lòng chung" in html
     assert f"/api/v1/rounds/{dataset.current.id}/export.csv" in html
+    units = client.get(f"/reports/rounds/{dataset.current.id}").get_data(as_text=True)
+    assert "Xã Quỳnh Lưu" in units
 
 
 def test_volunteer_and_anonymous_cannot_open_the_page(client, login, dataset):

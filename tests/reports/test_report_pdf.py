@@ -27,7 +27,7 @@ def test_vietnamese_text_survives_exactly(commune_text, commune_summary):
     text = commune_text["vi"]
     assert unicodedata.is_normalized("NFC", text)
     expected = [commune_summary.unit.name, commune_summary.round.name,
-                commune_summary.issuer.vi, "Thành phố Đà Nẵng", "Tổ dân phố Đà Sơn",
+                commune_summary.issuer.vi.upper(), "Thành phố Đà Nẵng", "Tổ dân phố Đà Sơn",
                 "Rất không hài lòng", "Công chức chú ý lắng nghe ý kiến của người dân",
                 "Thực hiện “5 biết”", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                 "Độc lập - Tự do - Hạnh phúc"]
@@ -112,7 +112,10 @@ def test_font_is_embedded_and_the_only_one_drawn(commune_pdf):
                 descriptor = font.get("/FontDescriptor")
                 used.add((font["/BaseFont"],
                           descriptor is not None and "/FontFile2" in descriptor.get_object()))
-    assert used == {("/AAAAAA+BeVietnamPro-Regular", True), ("/AAAAAA+BeVietnamPro-Bold", True)}
+    # ZapfDingbats, a PDF standard font every reader has, draws only the ▲/▼ change marks
+    assert used - {("/ZapfDingbats", False)} == {
+        ("/AAAAAA+BeVietnamPro-Regular", True), ("/AAAAAA+BeVietnamPro-Bold", True),
+        ("/AAAAAA+BeVietnamPro-Italic", True)}   # italic: the date line of the header
 
 
 HOSTILE = ['<b>đậm</b> & <font size="40">to</font>', "</para><para>", '<img src="x"/>',
@@ -141,10 +144,12 @@ def test_province_report_ranks_its_communes(extract):
     text = extract(render_round_report(summary, "en"))
     assert "Ranking of units" in text
     best = min((c for c in summary.children if c.rank), key=lambda c: c.rank)
+    # columns: rank, unit, N, previous round, this round (one column order everywhere)
     assert f"1 {best.name} {format_int(best.responses, 'en')} " \
+           f"{format_percent(best.previous_index, 'en')} " \
            f"{format_percent(best.index, 'en')}" in text
     unranked = next(c for c in summary.children if c.suppressed)
-    assert f"– {unranked.name} {unranked.responses} hidden" in text
+    assert f"– {unranked.name} {unranked.responses} – hidden" in text
 
 
 def test_report_without_previous_round_says_so(extract):

@@ -121,7 +121,7 @@ def test_assignments_list_only_the_volunteers_rounds_and_units(client, factory, 
     current = rounds[0]
     assert sorted(current["units"], key=lambda u: u["id"]) == [
         {"id": g.id, "name": g.name, "kind": "residential_group", "parent_name": "Phường Hoa Lư",
-         "target": 20}
+         "target": 20, "received": 0}
         for g in area.groups[:2]]
     assert current["form_version_id"] == area.round.form_version_id
     assert current["title"] == "Khảo sát đợt 2 năm 2026" and current["target_per_unit"] == 20

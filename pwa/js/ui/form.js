@@ -4,12 +4,16 @@ import { t, pick } from '../i18n.js';
 import * as storage from '../storage.js';
 import { applyLogic, validateAnswers } from '../form-logic.js';
 import { transition, DRAFT } from '../outbox.js';
-import { buildPages, isShown, nextShownPage, pageOfQuestion } from '../pages.js';
+import { buildPages, isShown, nextShownPage, pageOfQuestion, pageShown, questionCount, questionsOf } from '../pages.js';
 import { lockDraft } from '../lock.js';
 import { renderQuestion } from './inputs.js';
 import { unitName } from './home.js';
+import { openJumpList } from './jump-list.js';
+import { formLanguage, formLanguageSelect, inFormLanguage } from './language-switch.js';
 
 const TYPING_SAVE_MS = 300;
+// Long enough to see the choice taken, short enough not to wait for it.
+const AUTO_ADVANCE_MS = 350;
 
 export function isWide() {
   return globalThis.matchMedia?.('(min-width: 760px)').matches ?? false;
@@ -29,6 +33,7 @@ function saver(initial) {
     get record() { return record; },
     update(changes, { soon = false } = {}) {
       record = transition(record, 'save', { ...changes, now: new Date().toISOString() });
+      if (changes.form_language) record.form_language = changes.form_language;
       clearTimeout(timer);
       if (soon) timer = setTimeout(write, TYPING_SAVE_MS);
       else write();
@@ -63,11 +68,14 @@ export async function renderForm(container, ctx, { uuid, question: jumpTo }) {
   }
 
   const save = saver(record);
-  const view = formView(definition, {
+  const lang = formLanguage(definition, record.form_language);
+  const autoAdvance = (await storage.getMeta('auto_advance')) !== false;
+  const view = formView(inFormLanguage(definition, lang), {
     answers: record.answers ?? {},
     page: record.page ?? 0,
     jumpTo,
     wide: isWide(),
+    autoAdvance,
     onChange: (answers, page, { typing = false } = {}) => save.update({ answers, page }, { soon: typing }),
     flush: () => save.flush(),
     onLeave: async (direction, answers, page) => {
@@ -81,17 +89,27 @@ export async function renderForm(container, ctx, { uuid, question: jumpTo }) {
     },
   });
   const round = ctx.session.round(record.round_id);
+  // The resident's language for this interview only: the app keeps its own.
+  const languageSelect = formLanguageSelect(definition, lang, async (picked) => {
+    save.update({ answers: view.answers, page: view.page, form_language: picked });
+    await save.flush();
+    ctx.navigate(`#/form/${uuid}`, { replace: true });
+  });
+  view.body.lang = lang;
 
   const onHide = () => { save.flush(); };
   document.addEventListener('visibilitychange', onHide);
   window.addEventListener('pagehide', onHide);
+  // The status bar and the header shrink while filling (styled in app.css).
+  document.body.classList.add('is-filling');
 
   mount(container,
     h('div', { class: 'screen form-screen' },
       h('div', { class: 'form-head' },
-        h('h1', { class: 'form-title' }, pick(definition.title)),
+        h('h1', { class: 'form-title', lang }, pick(view.definition.title)),
         h('p', { class: 'meta' }, [round ? pick(round.title) : null, unitName(ctx.session.unit(record.round_id, record.unit_id))].filter(Boolean).join(' · ')),
-        view.progress, view.progressText),
+        h('div', { class: 'form-head-row' }, view.progressText, languageSelect, view.jumpButton),
+        view.progress),
       view.body,
       h('div', { class: 'form-nav' }, view.backButton, view.nextButton),
       h('a', { class: 'button link save-exit', href: '#/home' }, t('save_and_exit'))));
@@ -100,6 +118,7 @@ export async function renderForm(container, ctx, { uuid, question: jumpTo }) {
   return async () => {
     document.removeEventListener('visibilitychange', onHide);
     window.removeEventListener('pagehide', onHide);
+    document.body.classList.remove('is-filling');
     await save.flush();
     lock.release();
   };
@@ -113,7 +132,7 @@ export async function renderForm(container, ctx, { uuid, question: jumpTo }) {
  * form designer's phone preview (server/static/admin/designer/preview.js).
  */
 export function formView(definition, {
-  answers: initial = {}, page = 0, jumpTo = null, wide = false, today = null,
+  answers: initial = {}, page = 0, jumpTo = null, wide = false, today = null, autoAdvance = false,
   onChange = () => {}, flush = async () => {}, onLeave = async () => {},
   scrollTop = () => window.scrollTo(0, 0),
 } = {}) {
@@ -130,7 +149,7 @@ export function formView(definition, {
   let pageEl = null;
 
   function isPageShown(i) {
-    return pages[i] && pages[i].items.some((q) => isShown(q, logic.visible));
+    return Boolean(pages[i]) && pageShown(pages[i], logic.visible);
   }
 
   const progress = h('progress', { class: 'form-progress', max: 1, value: 0, 'aria-label': t('progress') });
@@ -138,8 +157,12 @@ export function formView(definition, {
   const body = h('div', { class: 'form-page' });
   const backButton = h('button', { type: 'button', id: 'form-back', class: 'button secondary', onclick: () => go(-1) }, t('back'));
   const nextButton = h('button', { type: 'button', id: 'form-next', class: 'button primary', onclick: () => go(+1) }, t('next'));
+  const jumpButton = h('button', {
+    type: 'button', id: 'form-jump', class: 'button secondary small',
+    onclick: () => openJumpList({ pages, visible: logic.visible, answers, current: index, onPick: jump }),
+  }, t('jump_open'));
 
-  function onAnswer(name, value, { typing = false } = {}) {
+  function onAnswer(name, value, { typing = false, picked = false } = {}) {
     const raw = { ...answers };
     if (value === undefined) delete raw[name];
     else raw[name] = value;
@@ -150,6 +173,32 @@ export function formView(definition, {
     onChange(answers, index, { typing });
     clearError(name);
     refreshVisibility();
+    if (picked && autoAdvance) advanceSoon(name);
+  }
+
+  // One Likert question on the screen: its answer is the whole screen's work.
+  function advanceSoon(name) {
+    const onPage = questionsOf(pages[index].items).filter((q) => logic.visible.has(q.name));
+    if (onPage.length !== 1 || onPage[0].name !== name || onPage[0].type !== 'likert') return;
+    const at = index;
+    setTimeout(() => {
+      if (index === at && body.isConnected) go(+1);
+    }, AUTO_ADVANCE_MS);
+  }
+
+  function jump(name) {
+    const target = pageOfQuestion(pages, name);
+    if (target < 0 || !isPageShown(target)) return;
+    index = target;
+    onChange(answers, index);
+    showPage(false);
+    focusQuestion(name);
+  }
+
+  function focusQuestion(name) {
+    const label = pageEl.querySelector(`.q[data-name="${CSS.escape(name)}"] .q-label`);
+    label?.setAttribute('tabindex', '-1');
+    label?.focus();
   }
 
   function refreshVisibility() {
@@ -161,16 +210,11 @@ export function formView(definition, {
     updateProgress();
   }
 
-  function shownPages() {
-    return pages.map((_, i) => i).filter(isPageShown);
-  }
-
   function updateProgress() {
-    const shown = shownPages();
-    const position = Math.max(0, shown.indexOf(index)) + 1;
-    progress.max = shown.length || 1;
-    progress.value = position;
-    progressText.textContent = t('page_of', { n: position, total: shown.length });
+    const { first, last, total } = questionCount(pages, logic.visible, index);
+    progress.max = total || 1;
+    progress.value = last;
+    progressText.textContent = first < last ? t('questions_of', { first, last, total }) : t('page_of', { n: last, total });
   }
 
   function clearError(name) {
@@ -194,7 +238,7 @@ export function formView(definition, {
     nextButton.textContent = nextShownPage(pages, logic.visible, index, +1) < 0 ? t('to_review') : t('next');
     if (focusQuestion) {
       // Move focus to the new question so a screen reader announces it.
-      const target = pageEl.querySelector('.q:not([hidden]) legend, .q:not([hidden]) label, .q:not([hidden]) .note-text');
+      const target = pageEl.querySelector('.q:not([hidden]) legend, .q:not([hidden]) .q-label, .q:not([hidden]) .note-text');
       if (target) {
         target.setAttribute('tabindex', '-1');
         target.focus();
@@ -236,9 +280,14 @@ export function formView(definition, {
   }
 
   return {
-    progress, progressText, body, backButton, nextButton, pages,
-    show: showPage,
+    progress, progressText, body, backButton, nextButton, jumpButton, pages, definition,
+    show(focus) {
+      showPage(focus && !jumpTo);
+      // Back from the review to one question: that question, not the top of its screen.
+      if (focus && jumpTo) focusQuestion(jumpTo);
+    },
     go,
+    jump,
     get answers() { return answers; },
     get page() { return index; },
   };

@@ -1,10 +1,10 @@
-// Settings: language, storage safety, logging out.
+// Settings: language, filling, storage safety, logging out.
 import { h, mount, toast, confirmDialog } from './dom.js';
 import { t, formatBytes } from '../i18n.js';
 import { languageSwitch } from './language-switch.js';
 import { exportControls, exportOutbox } from './transfer.js';
 import { LogoutRefused } from '../session.js';
-import { setMeta } from '../storage.js';
+import { getMeta, setMeta } from '../storage.js';
 
 export async function storageReport() {
   const storage = globalThis.navigator?.storage;
@@ -22,8 +22,18 @@ export async function requestPersistence() {
   return granted;
 }
 
+/** Auto-advance after a Likert answer on a one-question screen: on unless turned off. */
+async function fillingCard() {
+  const box = h('input', { type: 'checkbox', id: 'auto-advance', checked: (await getMeta('auto_advance')) !== false });
+  box.addEventListener('change', () => setMeta('auto_advance', box.checked));
+  return h('section', { class: 'card', 'aria-labelledby': 'filling-title' },
+    h('h2', { id: 'filling-title' }, t('filling_title')),
+    h('label', { class: 'choice', for: 'auto-advance' }, box, h('span', {}, t('auto_advance'))));
+}
+
 export async function renderSettings(container, ctx) {
   const report = await storageReport();
+  const filling = await fillingCard();
   const persistText = report.persisted === null ? t('persist_unknown') : report.persisted ? t('persist_yes') : t('persist_no');
   const persistButton = report.persisted === false ? h('button', {
     type: 'button', class: 'button secondary',
@@ -55,6 +65,7 @@ export async function renderSettings(container, ctx) {
       h('h1', {}, t('settings_title')),
       h('section', { class: 'card', 'aria-labelledby': 'lang-title' },
         h('h2', { id: 'lang-title' }, t('language')), languageSwitch(ctx)),
+      filling,
       h('section', { class: 'card', 'aria-labelledby': 'storage-title' },
         h('h2', { id: 'storage-title' }, t('storage_title')),
         h('p', { id: 'persist-status', class: report.persisted === false ? 'notice warn' : null }, persistText),

@@ -1,0 +1,156 @@
+"""The fingerprint of the data a round report of a unit rests on: the same data gives the
+same fingerprint, any change the report could show gives another one.
+
+Made for a whole page of units at once, in a handful of queries whatever the number of
+units below them (a card of the whole country included): the database adds up, per page
+unit, the responses of this round and of the earlier rounds a comparison may use (from the
+index on round, unit, status, id alone), the round's targets and the shape of the tree
+below it; Python only hashes a few numbers per unit. A unit's material is what its report
+rests on: the unit and the names above it, its children, those sums, the round's settings
+and the report options.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import astuple
+
+from sqlalchemy import BigInteger, ColumnElement, cast, func, literal_column, or_, select, union_all
+
+from server.analytics.history import earlier_rounds
+from server.analytics.queries import COUNTED_STATUSES
+from server.extensions import db
+from server.rounds.document import document_settings
+from server.rounds.models import Round, round_units
+from server.sync.models import Response
+from server.units.models import Unit
+
+_PATH = re.compile(r"/(?:[0-9]+/)*")
+
+
+def path_prefix_filter(paths: Iterable[str]) -> ColumnElement[bool]:
+    """units.path under any of the paths, the prefix written into the SQL text (a path is
+    digits and slashes, checked): PostgreSQL then plans each prefix with the pattern index
+    (a bound parameter hides the prefix from a generic plan)."""
+    clauses = []
+    for path in sorted(set(paths)):
+        if not _PATH.fullmatch(path):
+            raise ValueError(f"not a unit path: {path!r}")
+        clauses.append(Unit.path.like(literal_column(f"'{path}%'")))
+    return or_(*clauses) if clauses else Unit.id.is_(None)
+
+
+# Page units per statement: each is one SELECT of a UNION ALL (SQLite allows 500).
+_UNITS_PER_STATEMENT = 100
+
+
+def _per_unit(units: list[Unit], parts) -> dict[int, list]:
+    """page unit id -> the aggregate rows `parts(unit, scope)` over the units at or below
+    it: the page's units in one statement (the aggregation is the database's)."""
+    found: dict[int, list] = defaultdict(list)
+    for start in range(0, len(units), _UNITS_PER_STATEMENT):
+        selects = [part for unit in units[start:start + _UNITS_PER_STATEMENT]
+                   for part in parts(unit, select(Unit.id).where(path_prefix_filter([unit.path])))]
+        statement = union_all(*selects) if len(selects) > 1 else selects[0]
+        for page_id, *values in db.session.execute(statement):
+            found[int(page_id)].append([int(value or 0) for value in values])
+    return found
+
+
+def _unit_label(unit: Unit):
+    return literal_column(str(int(unit.id)))
+
+
+def _response_states(round_ids: list[int], units: list[Unit]) -> dict[int, list]:
+    """Per page unit and round: count, id sum and last id of the counted responses below
+    it (any response added, removed or rejected changes one of them), from the index on
+    (round, unit, status, id) alone. Answers changed in place raise the data version."""
+    def parts(unit, scope):
+        return [select(_unit_label(unit), literal_column(str(int(round_id))),
+                       func.count(Response.id), func.sum(Response.id), func.max(Response.id))
+                .where(Response.round_id == round_id, Response.status.in_(COUNTED_STATUSES),
+                       Response.unit_id.in_(scope))
+                for round_id in round_ids]
+    return _per_unit(units, parts)
+
+
+def _targets(round_id: int, units: list[Unit]) -> dict[int, list]:
+    """Per page unit: the round's units below it, their own targets and where they are (a
+    target moved from one unit to another changes the weighted sum)."""
+    target = round_units.c.target
+
+    def parts(unit, scope):
+        return [select(_unit_label(unit), func.count(), func.count(target), func.sum(target),
+                       func.sum(cast(target, BigInteger) * round_units.c.unit_id))
+                .where(round_units.c.round_id == round_id, round_units.c.unit_id.in_(scope))]
+    return _per_unit(units, parts)
+
+
+def _tree_signature(units: list[Unit]) -> dict[int, list]:
+    """Per page unit: how many units lie below it and where (a unit moved from one child to
+    another changes its parent, so the weighted sum; renames below the children are not
+    printed and do not count)."""
+    def parts(unit, scope):
+        return [select(_unit_label(unit), func.count(Unit.id),
+                       func.sum(cast(Unit.id, BigInteger) * func.coalesce(Unit.parent_id, 0)),
+                       func.sum(func.length(Unit.path)))
+                .where(path_prefix_filter([unit.path]))]
+    return _per_unit(units, parts)
+
+
+def _round_material(round_: Round, earlier: list[Round], options) -> dict:
+    return {
+        "round": [round_.id, round_.title, round_.opens_at.isoformat(),
+                  round_.closes_at.isoformat(), round_.effective_status(),
+                  round_.target_per_unit, round_.form_version.content_hash,
+                  round_.data_version],
+        "earlier": [[r.id, r.title, r.data_version, r.effective_status()] for r in earlier],
+        "options": [options.suppression_threshold, options.issuer_name, options.comment_limit],
+        "document": list(astuple(document_settings(round_))),
+    }
+
+
+def data_fingerprints(round_: Round, units: list[Unit], report_format: int,
+                      options) -> dict[int, str]:
+    """unit id -> fingerprint of the data of its report in the round (any language)."""
+    units = list({unit.id: unit for unit in units}.values())
+    if not units:
+        return {}
+    # a unit and each of its children are compared with their own latest earlier round
+    # (server/analytics/history.py): every round looked through is part of the material
+    earlier = earlier_rounds(db.session, round_)
+    shared = _round_material(round_, earlier, options)
+    states = _response_states([round_.id] + [r.id for r in earlier], units)
+    targets = _targets(round_.id, units)
+    tree = _tree_signature(units)
+    ids = {unit.id for unit in units}
+    above = {ancestor for unit in units for ancestor in unit.ancestor_ids}
+    names = {row.id: row.name for row in db.session.execute(
+        select(Unit.id, Unit.name).where(Unit.id.in_(above)))} if above else {}
+    children: dict[int, list] = defaultdict(list)
+    for row in db.session.execute(select(Unit.parent_id, Unit.id, Unit.name, Unit.kind)
+                                  .where(Unit.parent_id.in_(ids)).order_by(Unit.id)):
+        children[row.parent_id].append([row.id, row.name, row.kind])
+    fingerprints = {}
+    for unit in units:
+        material = {
+            "format": report_format, **shared,
+            "unit": [unit.id, unit.name, unit.kind, unit.path],
+            "above": [names.get(ancestor) for ancestor in unit.ancestor_ids],
+            "children": children[unit.id],
+            "tree": tree[unit.id],
+            "responses": sorted(states[unit.id]),
+            "targets": targets[unit.id],
+        }
+        canonical = json.dumps(material, ensure_ascii=False, sort_keys=True)
+        fingerprints[unit.id] = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return fingerprints
+
+
+def for_language(fingerprint: str, lang: str) -> str:
+    """The fingerprint of one language's PDF of that data."""
+    return hashlib.sha256(f"{fingerprint}:{lang}".encode()).hexdigest()

@@ -1,0 +1,137 @@
+"""Issue 14, "Done when": a kiosk is paired, takes ratings offline, syncs exactly once when
+back online, and resets after its thanks. Real headless Chromium against the real app."""
+
+import os
+import re
+
+import pytest
+
+from tests.kiosks.kiosk_site import ADMIN, DESK_NAME, KioskSite
+from tests.pwa.pwa_browser import CHROMIUM_ARGS
+
+pytestmark = [pytest.mark.browser, pytest.mark.db]
+
+TABLET = {"width": 1024, "height": 768}
+QUESTION = "Ông/bà có hài lòng với việc giải quyết hồ sơ hôm nay?"
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_driver, browser_executable):
+    chromium = playwright_driver.chromium.launch(executable_path=browser_executable,
+                                                 headless=True, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def site(tmp_path):
+    live = KioskSite(tmp_path, os.environ.get("TEST_DATABASE_URL"))
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def contexts(browser):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+    opened = []
+
+    def new_context(**options):
+        context = browser.new_context(locale="vi-VN", **options)
+        context.set_default_timeout(15_000)
+        opened.append(context)
+        return context
+
+    yield new_context
+    for context in opened:
+        context.close()
+    expect.set_options(timeout=5_000)
+
+
+def _pairing_code(site, contexts) -> str:
+    from playwright.sync_api import expect
+
+    office = contexts(viewport={"width": 1280, "height": 800}).new_page()
+    office.goto(f"{site.url}/login")
+    office.get_by_label("Tên đăng nhập").fill(ADMIN[0])
+    office.get_by_label("Mật khẩu").fill(ADMIN[1])
+    office.get_by_role("button", name="Đăng nhập").click()
+    office.wait_for_url(lambda url: "/login" not in url)
+    office.goto(f"{site.url}/admin/")
+    office.get_by_role("navigation", name="Điều hướng quản trị").get_by_role(
+        "link", name="Bàn một cửa").click()
+    office.get_by_role("link", name=DESK_NAME).click()
+    office.get_by_role("button", name="Tạo mã ghép nối").click()
+    code = office.locator("#pairing-code")
+    expect(code).to_have_text(re.compile(r"^[A-Z0-9]{4}-[A-Z0-9]{4}$"))
+    return code.inner_text()
+
+
+def _rate(screen, face: str, service: str | None = None, comment: str | None = None):
+    from playwright.sync_api import expect
+
+    screen.get_by_role("button", name=face, exact=True).click()
+    if service:
+        screen.get_by_label("Thủ tục (không bắt buộc)").select_option(service)
+    if comment:
+        screen.get_by_label("Góp ý thêm (không bắt buộc)").fill(comment)
+    screen.get_by_role("button", name="Gửi đánh giá").click()
+    expect(screen.get_by_role("heading", name="Cảm ơn ông/bà!")).to_be_visible()
+    # ... and after a few seconds the screen is ready for the next resident, blank.
+    expect(screen.get_by_role("heading", name=QUESTION)).to_be_visible(timeout=10_000)
+    expect(screen.get_by_label("Góp ý thêm (không bắt buộc)")).to_be_hidden()
+    expect(screen.locator('.face[aria-pressed="true"]')).to_have_count(0)
+
+
+def test_a_kiosk_is_paired_rates_offline_and_syncs_exactly_once(site, contexts):
+    from playwright.sync_api import expect
+
+    code = _pairing_code(site, contexts)
+
+    # 1. The tablet at the desk: the pairing screen, then the question.
+    tablet = contexts(viewport=TABLET, has_touch=True)
+    screen = tablet.new_page()
+    errors = []
+    screen.on("pageerror", lambda error: errors.append(str(error)))
+    screen.goto(f"{site.url}/kiosk/")
+    screen.get_by_label("Mã ghép nối / Pairing code").fill(code.lower())
+    screen.get_by_role("button", name="Ghép nối").click()
+    expect(screen.get_by_role("heading", name=QUESTION)).to_be_visible()
+    expect(screen.locator("#desk-name")).to_contain_text(DESK_NAME)
+    assert screen.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    screen.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    # 2. The line drops: the screen still opens (service worker) and takes two ratings.
+    tablet.set_offline(True)
+    screen.reload()
+    expect(screen.get_by_role("heading", name=QUESTION)).to_be_visible()
+    _rate(screen, "Hài lòng", "Hộ tịch", "Cán bộ hướng dẫn tận tình")
+    _rate(screen, "Rất không hài lòng")
+    expect(screen.locator("#status")).to_contain_text("Chờ gửi: 2")
+    assert site.stored_ratings() == []
+
+    # 3. Back online: the queue goes, once; another sync sends nothing again.
+    tablet.set_offline(False)
+    expect(screen.locator("#status")).to_contain_text("Đã gửi hết")
+    stored = site.stored_ratings()
+    assert [(r["score"], r["service"], r["comment"], r["flag"]) for r in stored] == [
+        (4, "Hộ tịch", "Cán bộ hướng dẫn tận tình", None), (1, None, None, None)]
+    assert {r["desk_id"] for r in stored} == {site.desk_id}
+    screen.evaluate("window.dispatchEvent(new Event('online'))")
+    screen.wait_for_timeout(1500)
+    assert len(site.stored_ratings()) == 2
+    assert screen.locator("#status").get_attribute("data-pending") == "0"
+
+    # 4. The desk's minimum interval holds on the tablet too: the faces wait after a rating.
+    site.set_min_interval(30)
+    screen.reload()                                   # the tablet reads its desk again
+    screen.wait_for_function("JSON.parse(localStorage.getItem('kiosk.desk')).min_interval_seconds === 30")
+    screen.get_by_role("button", name="Bình thường", exact=True).click()
+    screen.get_by_role("button", name="Gửi đánh giá").click()
+    expect(screen.get_by_role("heading", name=QUESTION)).to_be_visible(timeout=10_000)
+    expect(screen.get_by_text("Xin chờ người tiếp theo…")).to_be_visible()
+    expect(screen.get_by_role("button", name="Bình thường", exact=True)).to_be_disabled()
+    expect(screen.locator("#status")).to_contain_text("Đã gửi hết")
+    assert len(site.stored_ratings()) == 3
+    assert not errors, errors
