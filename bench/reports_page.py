@@ -197,7 +197,7 @@ def _timed_get(client, path: str) -> tuple[float, int]:
     return elapsed, len(body)
 
 
-def measure(app, ids: dict, runs: int) -> list[tuple]:
+def measure(app, ids: dict, runs: int, keep_summaries: bool = False) -> list[tuple]:
     client = _logged_in(app)
     r = ids["current"]
     report_pages = [
@@ -217,7 +217,8 @@ def measure(app, ids: dict, runs: int) -> list[tuple]:
         ("/admin/progress/ province", f"/admin/progress/?round={r}&unit={ids['province']}"),
     ]
     figures = []
-    _forget_summaries(app)
+    if not keep_summaries:
+        _forget_summaries(app)
     for label, path in report_pages:
         cold, _ = _timed_get(client, path)
         warm = []
@@ -243,6 +244,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--reuse", action="store_true",
                         help="measure the database BENCH_DATABASE_URL filled before")
+    parser.add_argument("--keep-summaries", action="store_true",
+                        help="with --reuse: keep the stored summaries ('cold' is then warm)")
     args = parser.parse_args()
     scale = dict(NATIONAL if args.national else PROVINCE)
     if args.per_commune is not None:
@@ -254,7 +257,7 @@ def main() -> None:
         url = f"sqlite:///{folder}/bench.db"
     app = bench_app(url, tempfile.mkdtemp(prefix="lang-nghe-bench-instance-"))
     ids = reuse(app) if args.reuse else populate(app, scale)
-    figures = measure(app, ids, args.runs)
+    figures = measure(app, ids, args.runs, keep_summaries=args.keep_summaries)
     with app.app_context():
         dialect = db.engine.dialect.name
         db.session.remove()

@@ -142,10 +142,26 @@ _STRINGS: dict[str, tuple[str, str]] = {
                      "A group's index is the mean of its items' shares; the overall index is the "
                      "mean of the group indices (after the SIPAS index of the Ministry of Home "
                      "Affairs)."),
-    "method_ci": ("Khoảng tin cậy {confidence} theo phương pháp Wilson. So sánh giữa hai đợt bằng "
-                  "kiểm định hai tỷ lệ (xấp xỉ chuẩn); thay đổi được coi là rõ rệt khi p < {alpha}.",
-                  "{confidence} confidence intervals by the Wilson method. Rounds are compared "
-                  "with a two-proportion z-test; a change is clear when p < {alpha}."),
+    "method_ci": ("Khoảng tin cậy {confidence} của một tỷ lệ theo phương pháp Wilson; của chỉ số "
+                  "nhóm và chỉ số chung theo phương pháp delta, lấy cận trên của phương sai (coi "
+                  "các tiêu chí tương quan hoàn toàn), nên khoảng này không hẹp hơn khoảng thực. "
+                  "So sánh hai đợt: kiểm định hai tỷ lệ, hoặc kiểm định chính xác Fisher khi một "
+                  "ô của bảng 2×2 có giá trị kỳ vọng dưới {exact_test_below}; khoảng tin cậy của "
+                  "thay đổi theo Newcombe (phương pháp 10). Thay đổi là “rõ rệt” khi p < {alpha} "
+                  "và mỗi đợt có ít nhất {min_n_per_side} câu trả lời hợp lệ. Mỗi đơn vị được so "
+                  "với đợt gần nhất đã kết thúc, cùng mẫu phiếu, mà đơn vị có từ {k} phiếu; chỉ "
+                  "số được so trên cùng các tiêu chí có câu trả lời ở cả hai đợt (*). Làm tròn "
+                  "nửa lên (xa số 0), thống nhất trong PDF, trang web và dữ liệu xuất.",
+                  "{confidence} intervals: Wilson for a share; for group and overall indices the "
+                  "delta method at the variance's upper bound (items taken as perfectly "
+                  "correlated), so never narrower than the true interval. Rounds are compared "
+                  "with a two-proportion z-test, or Fisher's exact test when a 2×2 cell expects "
+                  "fewer than {exact_test_below}; the change's interval is Newcombe's method 10. "
+                  "A change is clear when p < {alpha} and each round has at least "
+                  "{min_n_per_side} valid answers. Each unit is compared with its latest earlier "
+                  "closed round of the same form with at least {k} responses; indices on the "
+                  "items answered in both rounds (*). Rounding is half away from zero, the same "
+                  "in the PDF, the web pages and the exports."),
     "method_suppression": ("Để bảo vệ người trả lời (ngưỡng k = {k}): đơn vị có dưới {k} phiếu "
                            "không được lập báo cáo, không công bố số liệu nào, kể cả số phiếu. "
                            "Trong báo cáo, bị ẩn: tiêu chí, câu hỏi và tình huống “3 không” có "
@@ -313,10 +329,18 @@ _STRINGS: dict[str, tuple[str, str]] = {
                            "like an item."),
     "method_plain_change": ("Vì chỉ một phần người dân được hỏi, mỗi con số có sai số; báo "
                             "cáo chỉ gọi một thay đổi là “rõ rệt” khi nó khó có thể chỉ do "
-                            "ngẫu nhiên (cách kiểm tra ở Phụ lục).",
+                            "ngẫu nhiên và mỗi đợt có ít nhất {min_n} câu trả lời (cách kiểm "
+                            "tra ở Phụ lục). Đơn vị được so với đợt khảo sát gần nhất trước đó "
+                            "mà đơn vị có đủ phiếu, và chỉ số được so trên cùng các tiêu chí. "
+                            "Mọi con số được làm tròn theo cùng một cách trong báo cáo, trang "
+                            "web và dữ liệu xuất.",
                             "Because only some residents are asked, every figure has a margin "
                             "of error; a change is called “clear” only when it is unlikely to "
-                            "be chance alone (the test is in the Annex)."),
+                            "be chance alone and each round has at least {min_n} answers (the "
+                            "test is in the Annex). A unit is compared with its latest earlier "
+                            "round with enough responses, and indices on the same items. Every "
+                            "figure is rounded the same way in the report, the web pages and "
+                            "the exports."),
     "method_plain_privacy": ("Để không ai bị nhận ra qua câu trả lời, số liệu dựa trên dưới "
                              "{k} người được ẩn; trong ý kiến, số điện thoại, số giấy tờ, địa "
                              "chỉ và tên đứng sau từ xưng hô được che (chi tiết và giới hạn ở "
@@ -384,6 +408,18 @@ _STRINGS: dict[str, tuple[str, str]] = {
                                "least {k} responses; the round is named in brackets when it is "
                                "not {round}."),
     "items_table": ("Tiêu chí", "Item"),
+    # --- "reportfix" area (issue 10/14 follow-ups): like-for-like changes in the key
+    # findings, comments hidden by moderation (reports/sections/narrative.py, closing.py)
+    "finding_change_since_same_items": (
+        ", {change} so với đợt trước khi so trên cùng các tiêu chí có câu trả lời ở cả hai đợt "
+        "({now} so với {before}){judged}",
+        ", {change} on the previous round when compared on the items answered in both rounds "
+        "({now} against {before}){judged}"),
+    "method_moderation": ("{count} ý kiến đã được ẩn khi kiểm duyệt: không in trong báo cáo "
+                          "và không tính trong số ý kiến ở trên.",
+                          "{count} comments were hidden in moderation: they are not printed in "
+                          "the report nor counted in the number of comments above."),
+    "kiosk_section": ("Đánh giá tại bộ phận một cửa", "Ratings at the one-stop desk"),
 }
 
 

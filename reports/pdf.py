@@ -16,9 +16,11 @@ from reports.sections.closing import annex, comments, incidents, signed_methodol
 from reports.sections.comparison import children, comparison
 from reports.sections.context import Context
 from reports.sections.cover import cover
+from reports.sections.kiosk import desk_ratings
 from reports.sections.narrative import narrative
 from reports.sections.overview import overview
 from reports.sections.results import group_results, likert_distributions, other_questions
+from reports.sections.suggestions import suggestions
 from reports.styles import clean
 from reports.summary import RoundSummary
 from reports.template import CONTENT_WIDTH, PageFurniture, ReportDocument
@@ -62,7 +64,9 @@ def _story(context: Context) -> list[Flowable]:
              [*likert_distributions(context), *other_questions(context)],
              breakdowns(context), comparison(context), children(context),
              # the closing parts are short: they share pages, and end with the signature
-             [*incidents(context), *comments(context), *signed_methodology(context)],
+             [*incidents(context), *suggestions(context), *desk_ratings(context),
+              *comments(context),
+              *signed_methodology(context)],
              annex(context)]
     story: list[Flowable] = []
     for number, part in enumerate(parts):

@@ -18,6 +18,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:   # the section's plain data; importing it here would pull in reportlab
+    from reports.sections.kiosk import KioskFigures
+    from reports.sections.suggestions import SuggestionFigures
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +321,7 @@ class RoundSummary:
     previous_round: RoundInfo | None = None
     comments: tuple[Comment, ...] = ()         # the printed sample (see reports.comments)
     comment_total: int | None = None            # every comment, grouped or not; None: = shown
+    comment_hidden: int = 0                     # comments hidden by moderation (not in total)
     # the two headline figures, named apart: the direct question (form `report.overall`, as
     # an item: share satisfied, interval, change, mean score) and the SIPAS-style index above
     overall_question: ItemSatisfaction | None = None
@@ -328,6 +334,11 @@ class RoundSummary:
     # "too_few": fewer than k responses: no figure at all is published (a one-page notice).
     withheld: str | None = None
     document: DocumentSettings = field(default_factory=lambda: DocumentSettings())
+    # the round's days through the suggestion boxes of the unit's subtree (issue 14); None:
+    # no box there, so no section
+    suggestions: SuggestionFigures | None = None
+    # ... and through the ratings at the one-stop desks there; None: no desk, no section
+    desk_ratings: KioskFigures | None = None
 
     def question(self, name: str) -> QuestionSummary | None:
         return next((q for q in self.questions if q.name == name), None)

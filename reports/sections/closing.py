@@ -11,26 +11,43 @@ from reports.fonts import REGULAR
 from reports.formatting import format_decimal, format_int, format_percent
 from reports.masking import mask_comment
 from reports.sections.context import Context
-from reports.sections.overview import change_text
+from reports.sections.overview import change_cell
 from reports.styles import markup, para, rich
 from reports.tables import data_table
 
 
 def incidents(context: Context) -> list[Flowable]:
+    """The "3 không" incidents with their counts, in the one column order of every table
+    that compares rounds: previous round, this round, change (with its ▲/▼)."""
     summary, lang = context.summary, context.lang
     if not summary.incidents:
         return []
-    rows = [[incident.label.text(lang),
-             context.text("suppressed") if incident.suppressed
-             else format_int(incident.count, lang),
-             format_int(incident.valid, lang), format_percent(incident.share, lang),
-             format_percent(incident.previous.share if incident.previous else None, lang),
-             change_text(context, incident.previous)] for incident in summary.incidents]
-    widths = [context.width - 118 * mm, 22 * mm, 18 * mm, 20 * mm, 20 * mm, 38 * mm]
-    table = data_table([context.text("figure"), context.text("reported"),
-                        context.text("n_col"), context.text("share"),
-                        context.text("previous"), context.text("change")],
-                       rows, widths, numeric=(1, 2, 3, 4, 5))
+    compared = summary.previous_round is not None
+    rows = []
+    for incident in summary.incidents:
+        row = [incident.label.text(lang)]
+        if compared:
+            row.append(format_percent(incident.previous.share if incident.previous else None,
+                                      lang))
+        row += [context.text("suppressed") if incident.suppressed
+                else format_int(incident.count, lang),
+                format_int(incident.valid, lang), format_percent(incident.share, lang)]
+        if compared:
+            row.append(change_cell(context, incident.previous))
+        rows.append(row)
+    header = [context.text("figure")]
+    widths = []
+    if compared:
+        header.append(context.text("previous"))
+        widths.append(20 * mm)
+    header += [context.text("reported"), context.text("n_col"),
+               context.text("this_round" if compared else "share")]
+    widths += [22 * mm, 18 * mm, 20 * mm]
+    if compared:
+        header.append(context.text("change"))
+        widths.append(40 * mm)
+    widths = [context.width - sum(widths), *widths]
+    table = data_table(header, rows, widths, numeric=tuple(range(1, len(header))))
     return [context.heading("incidents_section"), para(context.text("incidents_intro"), "muted"),
             table]
 
@@ -73,9 +90,21 @@ def methodology(context: Context) -> list[Flowable]:
         context.heading("method_section"),
         para(context.text("method_plain_share", satisfied=_satisfied(context)), "prose"),
         para(context.text("method_plain_index"), "prose"),
-        para(context.text("method_plain_change"), "prose"),
+        para(context.text("method_plain_change", min_n=format_int(method.min_n_per_side,
+                                                                  context.lang)), "prose"),
         para(context.text("method_plain_privacy", k=method.suppression_threshold), "prose"),
+        *_moderation(context),
     ]
+
+
+def _moderation(context: Context) -> list[Flowable]:
+    """How many comments moderation hid (server/moderation): said whenever the round has
+    comments, 0 included, so the reader knows none was left out silently."""
+    summary = context.summary
+    if not (summary.comment_hidden or summary.comment_total or summary.comments):
+        return []
+    return [para(context.text("method_moderation",
+                              count=format_int(summary.comment_hidden, context.lang)), "prose")]
 
 
 def _satisfied(context: Context) -> str:
@@ -121,7 +150,10 @@ def annex(context: Context) -> list[Flowable]:
         para(context.text("method_share", satisfied=_satisfied(context)), "prose"),
         para(context.text("method_index"), "prose"),
         para(context.text("method_ci", confidence=format_percent(method.confidence, lang, 0),
-                          alpha=format_decimal(method.alpha, lang, 2)), "prose"),
+                          alpha=format_decimal(method.alpha, lang, 2),
+                          exact_test_below=format_int(method.exact_test_below, lang),
+                          min_n_per_side=format_int(method.min_n_per_side, lang),
+                          k=method.suppression_threshold), "prose"),
         para(context.text("method_suppression", k=method.suppression_threshold,
                           count=format_int(method.suppressed_cells, lang)), "prose"),
         para(context.text("method_comments", limit=format_int(method.comment_limit, lang),

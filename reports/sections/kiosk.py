@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether
 
 from reports.formatting import format_date, format_int, format_interval, format_percent
 from reports.styles import markup, para, rich
@@ -137,3 +137,12 @@ def kiosk_section(figures: KioskFigures, lang: str, width: float,
     story += _table(text("by_week", lang), "", figures.by_week, figures, lang, width)
     story.append(para(text("note", lang, k=figures.threshold), "muted"))
     return story
+
+
+def desk_ratings(context) -> list[Flowable]:
+    """The section in the round report (reports.pdf): only when the summary has the figures,
+    that is when the unit's subtree has a desk; kept on one page."""
+    figures = context.summary.desk_ratings
+    if figures is None:
+        return []
+    return [KeepTogether(kiosk_section(figures, context.lang, context.width, context))]

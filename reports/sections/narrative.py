@@ -76,14 +76,25 @@ def _responses(context: Context) -> str:
     return context.text("finding_responses", **values)
 
 
-def _since(context: Context, comparison: Comparison | None) -> str:
-    """", tăng 4,1 điểm phần trăm so với đợt trước (rõ rệt)", or "" with nothing to compare."""
+def _since(context: Context, comparison: Comparison | None,
+           printed: float | None = None) -> str:
+    """", tăng 4,1 điểm phần trăm so với đợt trước (rõ rệt)", or "" with nothing to compare.
+
+    An index compared like for like (items left out of both rounds) says so and gives the
+    two figures the change is the difference of: it may differ from the printed index minus
+    the previous one."""
     if comparison is None or comparison.change_pp is None:
         return ""
     judged = {True: "finding_clear", False: "finding_not_clear"}.get(comparison.significant)
-    return context.text("finding_change_since",
-                        change=_change_words(context, comparison.change_pp),
-                        judged=context.text(judged) if judged else "")
+    values = {"change": _change_words(context, comparison.change_pp),
+              "judged": context.text(judged) if judged else ""}
+    if comparison.dropped and comparison.share is not None:
+        now = comparison.current if comparison.current is not None else printed
+        if now is not None:
+            return context.text("finding_change_since_same_items", **values,
+                                now=format_percent(now, context.lang),
+                                before=format_percent(comparison.share, context.lang))
+    return context.text("finding_change_since", **values)
 
 
 def findings(context: Context) -> list[str]:
@@ -97,7 +108,8 @@ def findings(context: Context) -> list[str]:
     if summary.overall_index is not None:
         sentences.append(context.text("finding_overall",
                                       share=format_percent(summary.overall_index, lang),
-                                      change=_since(context, summary.overall_previous)))
+                                      change=_since(context, summary.overall_previous,
+                                                    summary.overall_index)))
     strongest, weakest = strongest_and_weakest(summary)
 
     def named(items: list[ItemSatisfaction]) -> str:

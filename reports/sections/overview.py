@@ -81,7 +81,7 @@ def _since(context: Context, comparison: Comparison | None) -> Flowable | None:
         return None
     label = context.text("change_since", round=previous.name)
     return rich(change_mark(comparison) + markup("{label}: {change}", label=label,
-                                                 change=change_text(context, comparison)),
+                                                 change=change_text(context, comparison, star=True)),
                 "small")
 
 

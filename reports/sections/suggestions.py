@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from reports.formatting import format_date, format_decimal, format_int, format_percent
 from reports.i18n import t
@@ -94,7 +94,18 @@ def suggestion_section(figures: SuggestionFigures, lang: str, width: float,
                format_percent(figures.share_answered_within_7_days, lang)
                if figures.share_answered_within_7_days is not None else t("suppressed", lang),
                t("n_equals", lang, n=_count(n, lang))]]
+    story.append(Spacer(1, 3 * mm))
     story.append(data_table([t("figure", lang), "", ""], timing,
                             [width - 60 * mm, 32 * mm, 28 * mm], numeric=(1, 2)))
     story.append(para(t("sb_note", lang, k=figures.threshold, n=_count(n, lang)), "muted"))
     return story
+
+
+def suggestions(context) -> list[Flowable]:
+    """The section in the round report (reports.pdf): only when the summary has the figures,
+    that is when the unit's subtree has a suggestion box."""
+    figures = context.summary.suggestions
+    if figures is None:
+        return []
+    # a short section: kept on one page (split, its second table lost its heading)
+    return [KeepTogether(suggestion_section(figures, context.lang, context.width, context))]

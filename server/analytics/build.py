@@ -37,6 +37,7 @@ from server.analytics.figures import (
     question_summary,
 )
 from server.analytics.history import PreviousRounds, previous_rounds
+from server.analytics.period import round_desk_ratings, round_suggestions
 from server.analytics.scope import UnitScope, unit_scope
 from server.analytics.spec import FormSpec, form_spec
 from server.analytics.suppression import sort_breakdowns, suppress
@@ -188,17 +189,20 @@ def _breakdowns(session: Session, spec: FormSpec, round_id: int, scope: UnitScop
 
 
 def _comments(session: Session, spec: FormSpec, round_id: int, scope: UnitScope,
-              tallies: _RoundTallies, options: SummaryOptions) -> tuple[tuple[Comment, ...], int]:
-    """The printed comments (grouped, masked, sampled in turn from each child unit) and the
-    number of comments in all."""
+              tallies: _RoundTallies,
+              options: SummaryOptions) -> tuple[tuple[Comment, ...], int, int]:
+    """The printed comments (grouped, masked, sampled in turn from each child unit), the
+    number of comments in all and the number moderation hid (not in that number)."""
     # a comment from a small group is not attributed to it: that could identify the writer
     names = {child.id: child.name for child in scope.children
              if tallies.by_bucket.get(child.id, Tally()).responses
              >= options.suppression_threshold}
-    rows = queries.comment_rows(session, queries.Scope(round_id, scope.unit.path), spec.comments)
-    return report_comments(
+    rows, hidden = queries.comment_rows_and_hidden(
+        session, queries.Scope(round_id, scope.unit.path), spec.comments)
+    comments, total = report_comments(
         ((scope.bucket_of.get(unit_id), question, str(value)) for unit_id, question, value in rows),
         [child.id for child in scope.children], names, options.comment_limit)
+    return comments, total, hidden
 
 
 def build_round_summary(session: Session, round_: Round, unit: Unit,
@@ -233,11 +237,13 @@ def build_round_summary(session: Session, round_: Round, unit: Unit,
     breakdowns = _breakdowns(session, spec, round_.id, scope, current, threshold)
     children = (_children(session, spec, scope, current, chosen, compared, threshold)
                 if ranked else ())
-    comments, comment_total = _comments(session, spec, round_.id, scope, current, options)
+    comments, comment_total, comment_hidden = _comments(session, spec, round_.id, scope,
+                                                        current, options)
+    info = round_info(round_)
     summary = RoundSummary(
         unit=UnitInfo(id=unit.id, name=nfc(unit.name), kind=unit.kind,
                       parent_names=tuple(nfc(a.name) for a in ancestors(unit))),
-        round=round_info(round_),
+        round=info,
         issuer=_issuer(options.issuer_name, unit),
         generated_at=now or utcnow(),
         coverage=_coverage(scope, current),
@@ -249,7 +255,7 @@ def build_round_summary(session: Session, round_: Round, unit: Unit,
         incidents=incident_rates(spec, current.all, previous_all, ALPHA),
         breakdowns=breakdowns, children=children,
         previous_round=round_info(before_round) if before_round else None,
-        comments=comments, comment_total=comment_total,
+        comments=comments, comment_total=comment_total, comment_hidden=comment_hidden,
         overall_question=overall_question, trend_question=spec.trend,
         overall_ci_low=overall_low, overall_ci_high=overall_high,
         comparison_coverage=(_comparison_coverage(scope, current, before)
@@ -259,5 +265,7 @@ def build_round_summary(session: Session, round_: Round, unit: Unit,
             min_n_per_side=MIN_N_PER_SIDE, exact_test_below=FISHER_BELOW,
             index_groups=tuple(block.label for block in spec.groups),
             overall_question=overall_question.label if overall_question else None),
+        suggestions=round_suggestions(session, unit, info, threshold, now),
+        desk_ratings=round_desk_ratings(session, unit, info, threshold),
     )
     return sort_breakdowns(suppress(summary, threshold))

@@ -232,8 +232,15 @@ def hidden_comment_refs(session: Session, round_id: int) -> set[tuple[int, str]]
 def comment_rows(session: Session, scope: Scope, comment_names: tuple[str, ...]):
     """Rows (unit_id, question, text) of every comment, oldest response first (questions in
     the form's order within a response); comments hidden by moderation are left out."""
+    return comment_rows_and_hidden(session, scope, comment_names)[0]
+
+
+def comment_rows_and_hidden(session: Session, scope: Scope,
+                            comment_names: tuple[str, ...]) -> tuple[list, int]:
+    """The rows of comment_rows and how many non-blank comments in scope moderation hid
+    (the report states that number)."""
     if not comment_names:
-        return []
+        return [], 0
     hidden = hidden_comment_refs(session, scope.round_id)
     dialect = _dialect(session)
     value = _COMMENT_VALUE[dialect]
@@ -245,7 +252,13 @@ def comment_rows(session: Session, scope: Scope, comment_names: tuple[str, ...])
     for i, name in enumerate(comment_names):
         # SQLite reads a JSON path, PostgreSQL a key
         params.update({f"path{i}": f'$."{name}"'} if dialect == "sqlite" else {f"name{i}": name})
-    return [(row[0], name, value)
-            for row in _run(session, scope, sql, params, ())
-            for name, value in zip(comment_names, row[3:], strict=True)
-            if value is not None and (row[2], name) not in hidden]
+    rows, hidden_count = [], 0
+    for row in _run(session, scope, sql, params, ()):
+        for name, text_value in zip(comment_names, row[3:], strict=True):
+            if text_value is None:
+                continue
+            if (row[2], name) not in hidden:
+                rows.append((row[0], name, text_value))
+            elif str(text_value).strip():
+                hidden_count += 1
+    return rows, hidden_count

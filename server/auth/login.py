@@ -42,8 +42,8 @@ LOGIN_MESSAGES = {
 
 def _stored_password(connection, username: str):
     """The user's id, password hash and active flag, or None."""
-    if not username:
-        return None
+    if not username or "\x00" in username:
+        return None  # no account has such a name (and PostgreSQL text cannot hold NUL)
     return connection.execute(select(User.id, User.password_hash, User.is_active).where(
         User.username == username)).first()
 

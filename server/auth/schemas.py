@@ -6,7 +6,9 @@ from server.api_fields import Id
 class TokenRequestSchema(ma.Schema):
     username = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80))
     password = ma.fields.String(required=True, validate=ma.validate.Length(max=1024))
-    device_name = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
+    device_name = ma.fields.String(load_default="", validate=[
+        ma.validate.Length(max=200),
+        ma.validate.Regexp(r"^[^\x00]*$", error="Tên thiết bị có ký tự không hợp lệ.")])
 
 
 class TokenUserSchema(ma.Schema):

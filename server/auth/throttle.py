@@ -21,12 +21,17 @@ from server.extensions import db
 COUNTERS = LoginCounter.__table__
 
 
+def _storable(text: str) -> str:
+    # PostgreSQL text cannot hold NUL: a name typed with one still counts, under a visible stand-in.
+    return text[:150].replace("\x00", "\\0")
+
+
 def _user_key(username: str) -> str:
-    return "user:" + username[:150]
+    return "user:" + _storable(username)
 
 
 def _address_key(address: str) -> str:
-    return "addr:" + address[:150]
+    return "addr:" + _storable(address)
 
 
 def _window() -> timedelta:

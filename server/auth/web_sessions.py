@@ -7,8 +7,11 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.auth.models import WebSession
+from server.database import in_read_request, is_lock_error, write_beside_read
 from server.db_types import utcnow
 from server.extensions import db
 from server.people.models import User
@@ -53,11 +56,24 @@ def resolve_session(key: str, now: datetime | None = None) -> WebSession | None:
 
 
 def note_session_use(record: WebSession, now: datetime | None = None) -> None:
-    """Keep an active session from going idle. Call it last in a request: on SQLite a GET
-    reads without the write lock, and this write is left for the request's commit."""
+    """Keep an active session from going idle. Call it last in a request. A GET writes it in
+    a short transaction of its own: its read transaction cannot write on SQLite once the
+    page stored something beside it (a cached summary)."""
     now = now or utcnow()
-    if now - record.last_seen_at >= TOUCH_INTERVAL:
+    if now - record.last_seen_at < TOUCH_INTERVAL:
+        return
+    if not in_read_request():
         record.last_seen_at = now
+        return
+    try:
+        with write_beside_read() as connection:
+            connection.execute(update(WebSession).where(WebSession.id == record.id)
+                               .values(last_seen_at=now))
+    except OperationalError as error:
+        if not is_lock_error(error):
+            raise
+        return  # only bookkeeping: the next view tries again
+    set_committed_value(record, "last_seen_at", now)
 
 
 def end_session(record: WebSession) -> None:

@@ -7,7 +7,8 @@ unit, the responses of this round and of the earlier rounds a comparison may use
 index on round, unit, status, id alone), the round's targets and the shape of the tree
 below it; Python only hashes a few numbers per unit. A unit's material is what its report
 rests on: the unit and the names above it, its children, those sums, the round's settings
-and the report options.
+and the report options; and the suggestion messages and desk ratings of the round's days
+below it (the report's sections on them).
 """
 
 from __future__ import annotations
@@ -18,14 +19,32 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import astuple
+from datetime import datetime
 
-from sqlalchemy import BigInteger, ColumnElement, cast, func, literal_column, or_, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    case,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 
+from reports.sections.suggestions import STATUSES as SUGGESTION_STATUSES
+from server.analytics.build import round_info
 from server.analytics.history import earlier_rounds
+from server.analytics.period import ZONE as PERIOD_ZONE
 from server.analytics.queries import COUNTED_STATUSES
+from server.db_types import utcnow
 from server.extensions import db
+from server.kiosks.models import KioskDesk, KioskRating
 from server.rounds.document import document_settings
 from server.rounds.models import Round, round_units
+from server.suggestions.figures import WEEK, period_bounds
+from server.suggestions.models import SuggestionBox, SuggestionMessage
 from server.sync.models import Response
 from server.units.models import Unit
 
@@ -102,6 +121,53 @@ def _tree_signature(units: list[Unit]) -> dict[int, list]:
     return _per_unit(units, parts)
 
 
+def _period(round_: Round) -> tuple[datetime, datetime]:
+    """The round's days (opening to closing day, Viet Nam time) as the report's suggestion
+    and desk sections count them (server/analytics/period.py)."""
+    info = round_info(round_)
+    return period_bounds(info.starts_on, info.ends_on, PERIOD_ZONE)
+
+
+def _channel_states(round_: Round, units: list[Unit], now: datetime) -> dict[int, list]:
+    """Per page unit, what its report's suggestion-box and desk sections rest on: the boxes
+    and desks below it; the messages of the round's days (count, id sum, last id, replied,
+    closed, per status, topics, and those past their 7 days, which changes with time alone)
+    and the desk ratings (count, id sum, last id, flagged)."""
+    low, high = _period(round_)
+    week_ago = now - WEEK
+    message = SuggestionMessage
+    rating = KioskRating
+
+    def padded(unit, kind: int, *values):
+        # one UNION ALL for the three kinds of row: each is as wide as the widest
+        zeros = [literal_column("0")] * (_CHANNEL_WIDTH - len(values))
+        return select(_unit_label(unit), literal_column(str(kind)), *values, *zeros)
+
+    def parts(unit, scope):
+        boxes = select(SuggestionBox.id).where(SuggestionBox.unit_id.in_(scope))
+        desks = select(KioskDesk.id).where(KioskDesk.unit_id.in_(scope))
+        return [
+            padded(unit, 1, func.count(SuggestionBox.id)).where(SuggestionBox.unit_id.in_(scope)),
+            padded(unit, 2, func.count(KioskDesk.id)).where(KioskDesk.unit_id.in_(scope)),
+            padded(unit, 3, func.count(message.id), func.sum(message.id), func.max(message.id),
+                   func.count(message.first_reply_at), func.count(message.closed_at),
+                   *[func.sum(case((message.status == status, 1), else_=0))
+                     for status in SUGGESTION_STATUSES],
+                   func.sum(func.coalesce(message.topic_id, 0)),
+                   func.sum(case((message.received_at <= week_ago, 1), else_=0)))
+            .where(message.box_id.in_(boxes), message.received_at >= low,
+                   message.received_at < high),
+            padded(unit, 4, func.count(rating.id), func.sum(rating.id), func.max(rating.id),
+                   func.count(rating.flag))
+            .where(rating.desk_id.in_(desks), rating.rated_at >= low, rating.rated_at < high)]
+
+    found = _per_unit(units, parts)
+    return {unit.id: sorted(found[unit.id]) for unit in units}
+
+
+_CHANNEL_WIDTH = 7 + len(SUGGESTION_STATUSES)   # the message row's values
+
+
 def _round_material(round_: Round, earlier: list[Round], options) -> dict:
     return {
         "round": [round_.id, round_.title, round_.opens_at.isoformat(),
@@ -127,6 +193,7 @@ def data_fingerprints(round_: Round, units: list[Unit], report_format: int,
     states = _response_states([round_.id] + [r.id for r in earlier], units)
     targets = _targets(round_.id, units)
     tree = _tree_signature(units)
+    channels = _channel_states(round_, units, utcnow())
     ids = {unit.id for unit in units}
     above = {ancestor for unit in units for ancestor in unit.ancestor_ids}
     names = {row.id: row.name for row in db.session.execute(
@@ -145,6 +212,7 @@ def data_fingerprints(round_: Round, units: list[Unit], report_format: int,
             "tree": tree[unit.id],
             "responses": sorted(states[unit.id]),
             "targets": targets[unit.id],
+            "channels": channels[unit.id],
         }
         canonical = json.dumps(material, ensure_ascii=False, sort_keys=True)
         fingerprints[unit.id] = hashlib.sha256(canonical.encode("utf-8")).hexdigest()

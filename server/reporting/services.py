@@ -28,7 +28,7 @@ LANGUAGES = ("vi", "en", "km")
 # made when a round closes; Khmer only on demand (few communes need it), then cached
 PREGENERATED_LANGUAGES = ("vi", "en")
 # Bump when the summary or the PDF changes shape, so cached reports are made again.
-REPORT_FORMAT = 4
+REPORT_FORMAT = 5
 
 
 def summary_options() -> SummaryOptions:

@@ -8,7 +8,13 @@ only the summaries missing or out of date for the units on that page."""
 import marshmallow as ma
 from flask import Blueprint, abort, render_template, request, url_for
 
-from reports.formatting import format_change_pp, format_date, format_int, format_percent
+from reports.formatting import (
+    format_change_pp,
+    format_coverage,
+    format_date,
+    format_int,
+    format_percent,
+)
 from server.analytics.build import VIETNAM, round_info
 from server.auth.web import current_web_user, web_login_required
 from server.extensions import db
@@ -63,7 +69,9 @@ def _formatters() -> dict:
     return {
         "pct": lambda share: format_percent(share, "vi"),
         "num": lambda value: format_int(value, "vi") if value is not None else "–",
-        "pp": lambda change: format_change_pp(change, "vi"),
+        # a change with its ▲/▼, as in the PDF; coverage over 100% flagged ("> 100%")
+        "pp": lambda change: format_change_pp(change, "vi", marks=True),
+        "cov": lambda share: format_coverage(share, "vi"),
         "day": lambda moment: format_date(moment, "vi"),
         "clock": lambda moment: moment.astimezone(VIETNAM).strftime("%H:%M %d/%m"),
         "kind_label": lambda kind: UNIT_KIND_LABELS.get(kind, {}).get("vi", kind),

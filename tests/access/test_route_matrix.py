@@ -92,6 +92,10 @@ def _matrix(w: World) -> list[tuple]:
             "title": "Đợt thử", "form_version_id": w.version.id, "opens_at": utcnow().isoformat(),
             "closes_at": (utcnow() + timedelta(days=3)).isoformat(), "unit_ids": [a1]}, admin_created),
         ("PATCH", f"/api/v1/rounds/{r}", lambda: {"target_per_unit": 25}, admin_only),
+        # the report's document settings (issuing body, number, signer)
+        ("GET", f"/api/v1/rounds/{r}/document", None, admin_only),
+        ("PATCH", f"/api/v1/rounds/{r}/document", lambda: {"signer_name": "Nguyễn Văn An"},
+         admin_only),
         ("GET", f"/api/v1/rounds/{r}/units/{a}/report.pdf", None,
          {"anonymous": 401, "admin": 200, "official_a": 200, "official_b": 403, "volunteer": 403}),
         ("GET", f"/api/v1/rounds/{r}/units/{b}/report.pdf", None,

@@ -87,3 +87,15 @@ def test_password_is_hashed_with_scrypt(factory):
     user = factory.user("hashed", "admin", password="s3cret-pass")
     assert user.password_hash.startswith("scrypt:")
     assert "s3cret-pass" not in user.password_hash
+
+
+def test_a_name_or_device_with_nul_is_refused_cleanly(client, factory):
+    """PostgreSQL text cannot hold NUL: such a login is an ordinary refusal, never a 500."""
+    factory.user("official1", "official", password="right")
+    refused = client.post("/api/v1/auth/token", json={"username": "offi\x00cial1", "password": "right"})
+    assert refused.status_code == 401
+    assert refused.get_json()["error"]["code"] == "invalid_credentials"
+    device = client.post("/api/v1/auth/token", json={"username": "official1", "password": "right",
+                                                    "device_name": "máy\x00 1"})
+    assert device.status_code == 400
+    assert "thiết bị" in str(device.get_json()["error"])
