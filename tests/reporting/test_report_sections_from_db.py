@@ -171,3 +171,26 @@ def test_the_card_has_the_one_column_order_marks_and_flagged_coverage(login, dat
     head = head[:head.index("</tr>")]
     assert head.index("Đợt trước") < head.index("Đợt này") < head.index("Thay đổi")
     assert "▲ +" in html or "▼ -" in html          # changes carry their direction mark
+
+
+def test_the_officials_unit_page_shows_both_panels_with_the_summary_s_figures(login, dataset, db,
+                                                                              factory):
+    admin = factory.user("quantri2", "admin")
+    commune = dataset.communes[COMMUNE]
+    round_ = dataset.current
+    page = f"/reports/rounds/{round_.id}/units/{commune.id}"
+    # (no "before" view: an open round's page shows a summary up to 5 minutes old)
+    box = create_box(admin, commune, "Nhà văn hóa")
+    for hour in range(6):
+        _message(db, box, round_.opens_at + timedelta(hours=2 + hour), "answered")
+    desk = KioskDesk(unit_id=commune.id, name="Bộ phận một cửa", services=["Chứng thực"])
+    db.session.add(desk)
+    db.session.flush()
+    for hour in range(7):
+        _rating(db, desk, round_.opens_at + timedelta(hours=3 + hour), score=5 if hour % 7 else 1)
+    db.session.commit()
+    html = login(dataset.official).get(page).get_data(as_text=True)
+    assert '<dd id="sb-total">6</dd>' in html
+    assert '<dd id="desk-total">7</dd>' in html
+    share = html[html.index('id="desk-share"'):]
+    assert share.startswith('id="desk-share">85,7%')       # 6 of 7 satisfied, half away from zero
