@@ -1,0 +1,25 @@
+"""report pre-generation runs, resumable and fanned out
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-11-26 04:00:00
+
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+import server.db_types  # noqa: F401  (UTCDateTime columns)
+
+# revision identifiers, used by Alembic.
+revision = '0010'
+down_revision = '0009'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
