@@ -7,7 +7,10 @@ Two rounds are bulk-inserted into a temporary SQLite file: one of N/4 responses 
 N, answers drawn from the default form. Each export runs in a forked process of its own
 and prints the time to the first chunk, the total time, the size, and how far the
 process's peak resident memory (getrusage) rose during the export. Streamed, that rise
-stays about the same when the round is four times larger. Prints figures, no pass/fail.
+stays about the same when the round is four times larger (both formats are written as the
+rows come: the XLSX's first chunk goes out before any row is read). Prints figures, no
+pass/fail. At national scale on PostgreSQL (peak RSS of a fresh process, a province and the
+country): bench/national.py.
 """
 
 import contextvars

@@ -1,16 +1,21 @@
 """Sync ingest throughput through the real HTTP stack, next to the raw insert limit.
 
     .venv/bin/python bench/ingest.py [--batches 100] [--clients 4] [--workers 2] [--gzip]
-                                     [--sqlite-only] [--pg-url URL]
+                                     [--sqlite-only] [--pg-url URL] [--pg-db NAME]
 
-For each database (a temporary SQLite file; a PostgreSQL database `lang_nghe_bench_ingest`,
-created and dropped here so the test database is untouched): the schema is created, a
-commune with a volunteer, the default form and an open round are seeded, then gunicorn
-serves create_app() with --workers sync workers and --clients threads post batches of 100
-default-form responses (each a fresh UUID) to POST /api/v1/submissions with a volunteer's
-bearer token. Every result must be `created`. The raw limit is the same number of the same
-rows inserted into the same table with one executemany (SQLAlchemy Core, one transaction).
-Prints responses per second for both.
+For each database (a temporary SQLite file; a PostgreSQL database `lang_nghe_bench_ingest`
+or --pg-db, created and dropped here next to --pg-url so the test database is untouched):
+the schema is created, a commune with a volunteer, the default form and an open round are
+seeded, then gunicorn serves create_app() with --workers sync workers and --clients threads
+post batches of 100 default-form responses (each a fresh UUID) to POST /api/v1/submissions
+with a volunteer's bearer token. Every result must be `created`.
+
+The raw limit is the same rows (cleaned answers, hash, times) inserted into the same table
+with executemany (SQLAlchemy Core) in batches of 100, one transaction each, as the API
+commits once per request (all rows in one transaction is printed too, for reference).
+Prints responses per second and API / raw; and, since wall-clock rates move with whatever
+else the machine runs, the CPU seconds per batch of the gunicorn workers and of the raw
+inserts (this side of the database only).
 """
 
 import argparse
@@ -22,6 +27,7 @@ import random
 import tempfile
 import threading
 import time
+from pathlib import Path
 
 # harness first: it puts the repository on sys.path for the server imports below
 from harness import (
@@ -35,6 +41,7 @@ from harness import (
     seed,
     start_gunicorn,
     stop_gunicorn,
+    worker_pids,
 )
 from sqlalchemy import delete, insert
 
@@ -91,16 +98,39 @@ def run_clients(port: int, tokens: list[str], bodies: list[bytes], compressed: b
     return elapsed
 
 
-def raw_insert_rate(app, rows: list[dict]) -> float:
-    with app.app_context():
-        with db.engine.begin() as connection:
-            started = time.perf_counter()
-            connection.execute(insert(Response.__table__), rows)
-        elapsed = time.perf_counter() - started
-        with db.engine.begin() as connection:
-            connection.execute(delete(Response.__table__).where(
-                Response.__table__.c.uuid.in_([row["uuid"] for row in rows])))
-    return len(rows) / elapsed
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU the processes have used (/proc; 0 for one that is gone)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def raw_insert_rates(app, rows: list[dict]) -> tuple[float, float, float]:
+    """Rows per second inserted straight into the table with executemany (SQLAlchemy Core):
+    like the API, one transaction per batch of BATCH_SIZE; and, for reference, all of them
+    in one transaction. The rows are deleted after each run so both see the same table.
+    Also the CPU seconds this process spent on the first."""
+    table = Response.__table__
+    batches = [rows[start:start + BATCH_SIZE] for start in range(0, len(rows), BATCH_SIZE)]
+
+    def timed(groups: list[list[dict]]) -> tuple[float, float]:
+        with app.app_context():
+            started, cpu = time.perf_counter(), time.process_time()
+            for group in groups:
+                with db.engine.begin() as connection:
+                    connection.execute(insert(table), group)
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+            with db.engine.begin() as connection:
+                connection.execute(delete(table).where(table.c.uuid.in_([row["uuid"] for row in rows])))
+        return len(rows) / elapsed, cpu
+
+    (per_batch, cpu), (one_transaction, _) = timed(batches), timed([rows])
+    return per_batch, one_transaction, cpu
 
 
 def bench_database(label: str, url: str, args, pool: list[dict]) -> dict:
@@ -121,16 +151,22 @@ def bench_database(label: str, url: str, args, pool: list[dict]) -> dict:
     process, port = start_gunicorn(url, instance, args.workers, worker_class="sync")
     try:
         run_clients(port, world["tokens"], [encode(items) for items in warmup], args.gzip)
+        workers = worker_pids(process.pid)
+        cpu = cpu_seconds(workers)
         elapsed = run_clients(port, world["tokens"], bodies, args.gzip)
+        api_cpu = cpu_seconds(workers) - cpu
     finally:
         stop_gunicorn(process)
     api_rate = args.batches * BATCH_SIZE / elapsed
-    raw_rate = raw_insert_rate(app, response_rows(world, [item for items in timed for item in items]))
+    per_batch, one_transaction, raw_cpu = raw_insert_rates(
+        app, response_rows(world, [item for items in timed for item in items]))
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
     size = sum(len(b) for b in bodies) / len(bodies)
-    return {"label": label, "api": api_rate, "raw": raw_rate, "elapsed": elapsed, "body": size}
+    return {"label": label, "api": api_rate, "raw": per_batch, "raw_one": one_transaction,
+            "elapsed": elapsed, "body": size, "api_cpu": api_cpu / args.batches * 1000,
+            "raw_cpu": raw_cpu / args.batches * 1000}
 
 
 def main() -> None:
@@ -142,24 +178,35 @@ def main() -> None:
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL),
                         help="a PostgreSQL URL to create the bench database from")
+    parser.add_argument("--pg-db", default=BENCH_DB,
+                        help=f"the bench database's name, created and dropped here (default {BENCH_DB})")
     args = parser.parse_args()
     pool = answer_pool()
     results = []
     with tempfile.TemporaryDirectory(prefix="lang-nghe-bench-") as folder:
         results.append(bench_database("SQLite", f"sqlite:///{folder}/bench.db", args, pool))
     if not args.sqlite_only:
-        url = create_pg_database(args.pg_url, BENCH_DB)
+        url = create_pg_database(args.pg_url, args.pg_db)
         try:
             results.append(bench_database("PostgreSQL", url, args, pool))
         finally:
-            drop_pg_database(args.pg_url, BENCH_DB)
+            drop_pg_database(args.pg_url, args.pg_db)
     print(f"\nSync ingest: {args.batches} batches of {BATCH_SIZE} default-form responses, gunicorn "
           f"{args.workers} sync workers, {args.clients} clients, {'gzip' if args.gzip else 'plain'} JSON "
           f"bodies, {os.cpu_count()} CPUs")
-    print(f"{'database':<12} {'API responses/s':>16} {'raw executemany/s':>18} {'API / raw':>10} {'body':>9}")
+    print(f"raw: the same rows with executemany (Core), one transaction per {BATCH_SIZE} as the API "
+          "commits per request; 'one tx': all in one transaction, for reference")
+    print(f"{'database':<12} {'API responses/s':>16} {'raw per batch/s':>16} {'API / raw':>10} "
+          f"{'raw one tx/s':>13} {'API / one tx':>13} {'body':>9}")
     for r in results:
-        print(f"{r['label']:<12} {r['api']:>16,.0f} {r['raw']:>18,.0f} {r['api'] / r['raw']:>10.0%} "
-              f"{r['body'] / 1024:>7.0f} kB")
+        print(f"{r['label']:<12} {r['api']:>16,.0f} {r['raw']:>16,.0f} {r['api'] / r['raw']:>10.0%} "
+              f"{r['raw_one']:>13,.0f} {r['api'] / r['raw_one']:>13.0%} {r['body'] / 1024:>7.0f} kB")
+    # Wall-clock rates move with whatever else the machine runs; CPU per batch does not.
+    print(f"\nCPU per batch of {BATCH_SIZE} (this side of the database; PostgreSQL's own work is not "
+          "counted on either side)")
+    print(f"{'database':<12} {'API workers ms':>15} {'raw ms':>8} {'raw / API':>10}")
+    for r in results:
+        print(f"{r['label']:<12} {r['api_cpu']:>15.1f} {r['raw_cpu']:>8.1f} {r['raw_cpu'] / r['api_cpu']:>10.0%}")
 
 
 if __name__ == "__main__":

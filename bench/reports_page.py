@@ -17,6 +17,11 @@ Units, round units and responses are inserted in bulk (executemany), not through
 Figures (median of --runs, after one warm-up view): each page as a logged-in admin through
 the test client (routing, queries, template), its HTML size, and for the report pages the
 first view with no stored summary (cold). Target: every page < 1 s warm.
+
+The pages are measured twice: with the current round open (read live), then after closing
+it and materialising both rounds' per-unit aggregates (server/analytics/aggregates.py, timed),
+with summary + PDF of the whole top unit and of a province, cold (no stored summary or PDF),
+from the aggregates; --skip-open measures the closed round only.
 """
 
 import argparse
@@ -31,15 +36,17 @@ from datetime import timedelta
 
 # harness first: it puts the repository on sys.path for the server imports below
 from harness import DEFINITION, answer_pool, bench_app
-from sqlalchemy import delete, insert, text
+from sqlalchemy import delete, insert, text, update
 
+from server.analytics.aggregates import materialise_round_aggregates
 from server.db_types import utcnow
 from server.extensions import db
 from server.forms.services import publish_definition
 from server.people.models import user_units
 from server.people.services import create_user
 from server.reporting.models import CachedReport, CachedSummary
-from server.rounds.models import round_units
+from server.reporting.services import report_pdf
+from server.rounds.models import Round, round_units
 from server.rounds.services import create_round
 from server.sync.models import Response
 from server.units.models import Unit
@@ -156,6 +163,8 @@ def reuse(app) -> dict:
     from server.rounds.models import Round
 
     with app.app_context():
+        db.create_all()   # tables added since the database was filled (e.g. the aggregates)
+
         def first(kind):
             return db.session.scalar(select(func.min(Unit.id)).where(Unit.kind == kind))
 
@@ -195,6 +204,42 @@ def _timed_get(client, path: str) -> tuple[float, int]:
     elapsed = time.perf_counter() - started
     assert response.status_code == 200, (path, response.status_code)
     return elapsed, len(body)
+
+
+def set_round_status(app, round_id: int, status: str) -> None:
+    with app.app_context():
+        db.session.execute(update(Round).where(Round.id == round_id).values(status=status))
+        db.session.commit()
+
+
+def materialise(app, ids: dict) -> float:
+    """Both rounds' aggregates, as the pre-generation does when a round closes; seconds."""
+    started = time.perf_counter()
+    with app.app_context():
+        for round_id in (ids["previous"], ids["current"]):
+            materialise_round_aggregates(round_id)
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                c.exec_driver_sql("ANALYZE")
+    return time.perf_counter() - started
+
+
+def summaries_and_pdfs(app, ids: dict) -> list[tuple[str, float]]:
+    """Summary + PDF (vi) of the top unit and of a province in the current round, cold: no
+    stored summary nor PDF (the fingerprint, the summary, the PDF, as a download does)."""
+    _forget_summaries(app)
+    figures = []
+    with app.app_context():
+        round_ = db.session.get(Round, ids["current"])
+        for label, key in (("top unit", "top"), ("province", "province")):
+            unit = db.session.get(Unit, ids[key])
+            started = time.perf_counter()
+            pdf = report_pdf(round_, unit, "vi")
+            figures.append((f"summary + PDF: {label}", time.perf_counter() - started))
+            db.session.commit()
+            assert pdf.startswith(b"%PDF")
+    return figures
 
 
 def measure(app, ids: dict, runs: int, keep_summaries: bool = False) -> list[tuple]:
@@ -246,6 +291,8 @@ def main() -> None:
                         help="measure the database BENCH_DATABASE_URL filled before")
     parser.add_argument("--keep-summaries", action="store_true",
                         help="with --reuse: keep the stored summaries ('cold' is then warm)")
+    parser.add_argument("--skip-open", action="store_true",
+                        help="measure the closed round only (its aggregates materialised)")
     args = parser.parse_args()
     scale = dict(NATIONAL if args.national else PROVINCE)
     if args.per_commune is not None:
@@ -257,7 +304,15 @@ def main() -> None:
         url = f"sqlite:///{folder}/bench.db"
     app = bench_app(url, tempfile.mkdtemp(prefix="lang-nghe-bench-instance-"))
     ids = reuse(app) if args.reuse else populate(app, scale)
-    figures = measure(app, ids, args.runs, keep_summaries=args.keep_summaries)
+    figures = {}
+    if not args.skip_open:
+        set_round_status(app, ids["current"], "open")
+        figures["open"] = measure(app, ids, args.runs, keep_summaries=args.keep_summaries)
+    set_round_status(app, ids["current"], "closed")
+    materialised = materialise(app, ids)
+    downloads = summaries_and_pdfs(app, ids)
+    figures["closed, from aggregates"] = measure(app, ids, args.runs,
+                                                 keep_summaries=args.keep_summaries)
     with app.app_context():
         dialect = db.engine.dialect.name
         db.session.remove()
@@ -267,10 +322,15 @@ def main() -> None:
           f"{scale['per_commune']} responses a commune, {ids['responses']:,} responses in two "
           f"rounds (loaded in {ids['load_seconds']:.0f} s); median of {args.runs} warm views, "
           f"{os.cpu_count()} CPUs")
-    print(f"{'page':<34} {'cold':>9} {'warm':>9} {'HTML':>10}")
-    for label, cold, warm, size in figures:
-        cold_text = f"{cold * 1000:.0f}ms" if cold is not None else "–"
-        print(f"{label:<34} {cold_text:>9} {warm * 1000:>7.0f}ms {size / 1024:>8.1f}kB")
+    for state, rows in figures.items():
+        print(f"\ncurrent round {state}")
+        print(f"{'page':<34} {'cold':>9} {'warm':>9} {'HTML':>10}")
+        for label, cold, warm, size in rows:
+            cold_text = f"{cold * 1000:.0f}ms" if cold is not None else "–"
+            print(f"{label:<34} {cold_text:>9} {warm * 1000:>7.0f}ms {size / 1024:>8.1f}kB")
+    print(f"\nmaterialising both rounds' aggregates: {materialised:.1f} s")
+    for label, seconds in downloads:
+        print(f"{label:<34} {seconds * 1000:>9.0f}ms  (cold, from aggregates)")
     print("target: every page < 1 s warm; cold = no stored summary yet (builds those of the "
           "page)")
 

@@ -1,11 +1,15 @@
 // The service worker. The server fills in VERSION (from the hashes of the assets)
-// and ASSETS when it serves this file; a new version means a new worker.
+// and ASSETS when it serves this file, with its imports bundled in (one request to install
+// it: server/pwa_host/assets.py render_worker); a new version means a new worker.
 import * as storage from './js/storage.js';
 import { createApi } from './js/api.js';
 import { SyncEngine } from './js/sync.js';
 
 const VERSION = '__SW_VERSION__';
+// What the page loads: the page, its styles and icons, and the app's modules as one bundle
+// (server/pwa_host/bundle.py), whose versioned URL never changes content.
 const ASSETS = ['__SW_ASSETS__'];
+const BUNDLE = '__SW_BUNDLE__';
 const SHELL = `lang-nghe-shell-${VERSION}`;
 const SCOPE = new URL('./', self.location).pathname;
 
@@ -13,8 +17,10 @@ self.addEventListener('install', (event) => {
   // Awaited: a worker whose shell is not fully cached never becomes active.
   // 'no-cache', not 'reload': each file is revalidated against the copy the page has just
   // loaded (a 304 of a few hundred bytes), so a first visit does not download the shell twice;
-  // a changed file still comes fresh, since the server's ETag moved with it.
-  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(ASSETS.map((path) => new Request(path, { cache: 'no-cache' })))));
+  // a changed file still comes fresh, since the server's ETag moved with it. The bundle is
+  // immutable: the copy in the HTTP cache is taken as it is, without a request.
+  const request = (path) => new Request(path, { cache: path === BUNDLE ? 'default' : 'no-cache' });
+  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(ASSETS.map(request))));
 });
 
 self.addEventListener('activate', (event) => {

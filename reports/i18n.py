@@ -419,7 +419,32 @@ _STRINGS: dict[str, tuple[str, str]] = {
                           "và không tính trong số ý kiến ở trên.",
                           "{count} comments were hidden in moderation: they are not printed in "
                           "the report nor counted in the number of comments above."),
+    # --- the one-stop-desk section (reports/sections/kiosk.py)
     "kiosk_section": ("Đánh giá tại bộ phận một cửa", "Ratings at the one-stop desk"),
+    "kiosk_intro": ("Người dân tự đánh giá trên máy tính bảng tại bàn tiếp nhận và trả kết quả "
+                    "của {unit}, từ {start} đến {end}.",
+                    "Residents' own ratings on the tablet at the one-stop desk of {unit}, "
+                    "{start} to {end}."),
+    "kiosk_no_data": ("Chưa có đánh giá nào trong kỳ này.", "No rating in this period yet."),
+    "kiosk_too_few": ("Có ít hơn {k} đánh giá: không công bố số liệu để bảo vệ người đánh giá.",
+                      "Fewer than {k} ratings: no figures are shown, to protect those who "
+                      "rated."),
+    "kiosk_ratings": ("Số đánh giá hợp lệ", "Valid ratings"),
+    "kiosk_flagged": ("Đánh giá bị đánh dấu (quá dày, không tính)",
+                      "Flagged ratings (too close together, not counted)"),
+    "kiosk_by_service": ("Theo thủ tục", "By service"),
+    "kiosk_by_week": ("Theo tuần", "By week"),
+    "kiosk_service": ("Thủ tục", "Service"),
+    "kiosk_no_service": ("(không chọn thủ tục)", "(no service picked)"),
+    "kiosk_week_of": ("Tuần từ {day}", "Week of {day}"),
+    "kiosk_n": ("Số đánh giá", "Ratings"),
+    "kiosk_interval": ("Khoảng tin cậy 95%", "95% interval"),
+    "kiosk_note": ("Hài lòng = \"Hài lòng\" hoặc \"Rất hài lòng\". Dòng có ít hơn {k} đánh giá "
+                   "được ẩn (và thêm một dòng nếu cần, để không suy ra được bằng phép trừ). "
+                   "Khoảng tin cậy Wilson 95%.",
+                   "Satisfied = \"Satisfied\" or \"Very satisfied\". Rows with fewer than {k} "
+                   "ratings are hidden (and one more where needed, so none can be found by "
+                   "subtraction). Wilson 95% interval."),
 }
 
 

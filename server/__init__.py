@@ -108,8 +108,10 @@ def _register_cli(app: Flask) -> None:
     from server import scheduling
     from server.cli import create_user_command, seed_demo_command
     from server.forms.cli import forms_cli
+    from server.reporting.cli import reports_cli
 
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(forms_cli)
+    app.cli.add_command(reports_cli)
     scheduling.init_app(app)

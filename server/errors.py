@@ -37,6 +37,27 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
+class RuleError(ValueError):
+    """A service's refusal, in words a person understands: raised by the rules of any domain
+    (subclass it per domain) and answered by handle_rule_error, so views only call services.
+    `field` names the input the refusal is about, when there is one."""
+
+    def __init__(self, code: str, message_vi: str, message_en: str, status: int = 400, *,
+                 field: str | None = None, details: dict | None = None):
+        super().__init__(code)
+        self.code = code
+        self.message_vi = message_vi
+        self.message_en = message_en
+        self.status = status
+        self.field = field
+        self.details = details or {}
+
+    def body_details(self) -> dict:
+        """The `details` of the JSON error shape: the English message, the field, the rest."""
+        field = {"field": self.field} if self.field else {}
+        return {"message_en": self.message_en, **field, **self.details}
+
+
 class ErrorBodySchema(ma.Schema):
     code = ma.fields.String(required=True)
     message = ma.fields.String(required=True)
@@ -64,6 +85,20 @@ def _wants_json() -> bool:
 
 def handle_api_error(error: ApiError):
     return error_response(error.status, error.code, error.message, error.details, error.headers)
+
+
+def handle_rule_error(error: RuleError):
+    """The API answers with the error shape; a web page without a handler of its own (a
+    console blueprint re-renders its form with the message, see server/kiosks/pages.py) shows
+    the error page with the refusal's status and message."""
+    # A refusal that says when to come back (a throttle's) says it in the header too.
+    retry = error.details.get("retry_after")
+    headers = {"Retry-After": str(retry)} if retry is not None else {}
+    if _wants_json():
+        return error_response(error.status, error.code, error.message_vi, error.body_details(),
+                              headers)
+    return render_template("error.html", status=error.status,
+                           message=error.message_vi), error.status, headers
 
 
 def handle_http_exception(error: HTTPException):
@@ -117,5 +152,6 @@ def handle_unexpected(error: Exception):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(ApiError, handle_api_error)
+    app.register_error_handler(RuleError, handle_rule_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

@@ -75,5 +75,7 @@ export function formatDate(iso) {
 export function formatBytes(bytes) {
   if (!Number.isFinite(bytes)) return '?';
   if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  // Seen in settings: a phone's quota read "10240.2 MB".
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
 }

@@ -56,14 +56,20 @@ const ctx = {
   navigate(hash, { replace = false } = {}) {
     if (replace) history.replaceState(null, '', hash);
     else history.pushState(null, '', hash);
-    route();
+    return route();
   },
   rerender: () => route(),
   syncNow: () => engine.syncNow('manual'),
   onLoggedIn() {
-    engine.resume();
-    requestPersistence().catch(() => {});
-    ctx.navigate('#/home', { replace: true });
+    // The login has just fetched the rounds: the home screen need not ask again.
+    assignmentsAskedAt = Date.now();
+    // The home screen first; then, once it is painted, what can wait for it: a sync pass,
+    // the storage request, and the worker's install (its script and the shell).
+    ctx.navigate('#/home', { replace: true }).finally(() => afterNextPaint().then(() => {
+      engine.resume();
+      requestPersistence().catch(() => {});
+      registerWorkerOnce();
+    }));
   },
   /** After "Finish": say what really happened to the response, not what we hope. */
   async onCompleted() {
@@ -223,6 +229,25 @@ window.addEventListener('hashchange', (event) => {
 });
 window.addEventListener('hashchange', route);
 
+/** Resolves once the screen just built has been painted (a frame, then the task after it),
+ *  or after a second in a hidden page, which paints no frame. */
+function afterNextPaint() {
+  return new Promise((resolve) => {
+    setTimeout(resolve, 1000);
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+  });
+}
+
+/** The service worker, once: on a first visit only after logging in, so that its install
+ *  (the worker's scripts and the shell: requests queued on a slow line) does not delay the
+ *  login screen or the login itself. Nothing works offline before a login anyway. */
+let workerRegistered = false;
+function registerWorkerOnce() {
+  if (workerRegistered) return;
+  workerRegistered = true;
+  registerServiceWorker().catch(() => {});
+}
+
 async function boot() {
   renderStatus();
   await session.load();
@@ -231,9 +256,9 @@ async function boot() {
   else await route();
   await engine.refreshCounts();
   engine.start();
-  if (session.loggedIn && isOnline()) session.refresh().catch(() => {});
+  refreshAssignmentsSoon();
   if (session.loggedIn) requestPersistence().catch(() => {});
-  registerServiceWorker().catch(() => {});
+  if (session.loggedIn || navigator.serviceWorker?.controller) registerWorkerOnce();
 }
 
 boot();

@@ -1,7 +1,7 @@
 // The life of one response on the phone, as pure functions (no IndexedDB, no DOM):
 //   draft -> queued -> sending -> acknowledged | rejected
 // A response leaves the phone's queue only on created / duplicate / conflict.
-import { STRINGS } from './strings.js';
+import { SET_ASIDE_MESSAGE } from './set-aside-message.js';
 
 export const DRAFT = 'draft';
 export const QUEUED = 'queued';
@@ -245,7 +245,7 @@ function clearSplitState(record) {
 function setAsideError() {
   return {
     code: SET_ASIDE_CODE, question: null,
-    message: { vi: STRINGS.vi.set_aside_reason, en: STRINGS.en.set_aside_reason },
+    message: { ...SET_ASIDE_MESSAGE },
   };
 }
 

@@ -89,17 +89,3 @@ export function nextShownPage(pages, visible, index, direction) {
 export function pageOfQuestion(pages, name) {
   return pages.findIndex((page) => page.names.includes(name));
 }
-
-/** The counter: {first, last, total} among the questions that will be asked (not notes). */
-export function questionCount(pages, visible, index) {
-  let before = 0;
-  let here = 0;
-  let total = 0;
-  pages.forEach((page, i) => {
-    const n = questionsOf(page.items).filter((q) => visible.has(q.name)).length;
-    if (i < index) before += n;
-    if (i === index) here = n;
-    total += n;
-  });
-  return { first: before + Math.min(1, here), last: before + here, total };
-}

@@ -55,22 +55,23 @@ export class Session extends EventTarget {
 
   /** Keeps a login the server gave ({token, expires_at, user}): a password or a sign-in card. */
   async adoptLogin(body) {
-    if (this.user && this.user.id !== body.user.id) {
+    const another = this.user && this.user.id !== body.user.id;
+    // Separate keys, written at once: the volunteer is waiting for the home screen.
+    await Promise.all([
       // Another volunteer on this phone: their rounds are not ours.
-      await storage.deleteMeta('assignments');
-      await storage.deleteMeta('assignments_etag');
-      this.rounds = [];
-    }
-    await storage.setMeta('token', body.token);
-    await storage.setMeta('token_expires_at', body.expires_at ?? null);
-    await storage.setMeta('user', body.user);
-    await storage.deleteMeta('needs_login');
+      ...(another ? [storage.deleteMeta('assignments'), storage.deleteMeta('assignments_etag')] : []),
+      storage.setMeta('token', body.token),
+      storage.setMeta('token_expires_at', body.expires_at ?? null),
+      storage.setMeta('user', body.user),
+      storage.deleteMeta('needs_login'),
+    ]);
+    if (another) this.rounds = [];
     this.token = body.token;
     this.user = body.user;
     this.needsLogin = false;
     this.#changed();
     try {
-      await this.refresh();
+      await this.refresh(givenAssignments(body));
     } catch {
       // Logged in but the round list failed to load: the next refresh will fetch it.
     }
@@ -84,24 +85,33 @@ export class Session extends EventTarget {
     this.#changed();
   }
 
-  /** Fetches rounds (ETag) and any form version not yet on the phone. */
-  async refresh() {
+  /** Fetches rounds (ETag; or takes those the login answered with) and any form version not
+   *  yet on the phone. The forms are fetched together, while the rounds are being stored: on
+   *  a slow line each request is a round trip the volunteer waits for. */
+  async refresh(given = null) {
     if (!this.loggedIn) return;
-    const etag = await storage.getMeta('assignments_etag');
-    const fresh = await this.api.assignments(this.rounds.length ? etag : null);
+    let fresh = given;
+    if (!fresh) {
+      const etag = this.rounds.length ? await storage.getMeta('assignments_etag') : null;
+      fresh = await this.api.assignments(etag);
+    }
+    let stored = null;
     if (fresh) {
-      await storage.setMeta('assignments', fresh.body);
-      await storage.setMeta('assignments_etag', fresh.etag ?? null);
+      stored = Promise.all([
+        storage.setMeta('assignments', fresh.body), storage.setMeta('assignments_etag', fresh.etag ?? null),
+      ]);
       this.rounds = fresh.body.rounds;
     }
-    const wanted = new Set(this.rounds.map((round) => round.form_version_id));
-    for (const id of wanted) {
-      if (await storage.getForm(id)) continue;
-      const body = await this.api.formVersion(id);
-      await storage.putForm({ id, definition: body.definition ?? body, fetched_at: new Date().toISOString() });
-    }
+    const wanted = [...new Set(this.rounds.map((round) => round.form_version_id))];
+    await Promise.all([stored, ...wanted.map((id) => this.#fetchForm(id))]);
     await storage.setMeta('assignments_checked_at', new Date().toISOString());
     this.#changed();
+  }
+
+  async #fetchForm(id) {
+    if (await storage.getForm(id)) return;
+    const body = await this.api.formVersion(id);
+    await storage.putForm({ id, definition: body.definition ?? body, fetched_at: new Date().toISOString() });
   }
 
   async definition(formVersionId) {
@@ -135,4 +145,12 @@ export class Session extends EventTarget {
     this.needsLogin = false;
     this.#changed();
   }
+}
+
+/** The assignments a login answer carries (a volunteer's), shaped as api.assignments() gives
+ *  them; null when absent or malformed, and the phone asks for them instead. */
+function givenAssignments(body) {
+  const given = body?.assignments;
+  if (!Array.isArray(given?.rounds)) return null;
+  return { body: { rounds: given.rounds }, etag: given.etag ?? null };
 }

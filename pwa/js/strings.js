@@ -1,3 +1,5 @@
+import { SET_ASIDE_MESSAGE } from './set-aside-message.js';
+
 // UI strings. Vietnamese is the reference; English falls back to it key by key.
 // `_one` variants are used in English when n = 1.
 export const STRINGS = {
@@ -55,7 +57,7 @@ export const STRINGS = {
     correct: 'Sửa phiếu',
     retry: 'Gửi lại',
     retry_set_aside: 'Thử gửi lại',
-    set_aside_reason: 'Máy chủ gặp lỗi mỗi lần nhận phiếu này, nên phiếu được để riêng để các phiếu khác vẫn gửi được. Phiếu vẫn được giữ trên máy: hãy thử gửi lại sau, hoặc xuất tệp gửi cho quản trị viên.',
+    set_aside_reason: SET_ASIDE_MESSAGE.vi,
     tried_alone: 'Máy chủ gặp lỗi khi nhận phiếu này; đang thử gửi riêng.',
     discard: 'Bỏ phiếu',
     cancel: 'Huỷ',
@@ -228,7 +230,7 @@ export const STRINGS = {
     correct: 'Correct',
     retry: 'Send again',
     retry_set_aside: 'Try again',
-    set_aside_reason: 'The server failed every time it received this response, so it was set aside to let the others through. It is kept on this phone: try again later, or export it to a file for the admin.',
+    set_aside_reason: SET_ASIDE_MESSAGE.en,
     tried_alone: 'The server failed on this response; trying it on its own.',
     discard: 'Discard',
     cancel: 'Cancel',

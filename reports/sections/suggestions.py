@@ -12,14 +12,13 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from reports.formatting import format_date, format_decimal, format_int, format_percent
+from reports.formatting import format_decimal, format_int, format_percent
 from reports.i18n import t
-from reports.styles import markup, para, rich
+from reports.sections.channel_opening import opening
+from reports.styles import para
 from reports.tables import data_table
 
 STATUSES = ("new", "assigned", "answered", "closed")
-NO_DATA = "no_data"
-TOO_FEW = "too_few"
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ class SuggestionFigures:
     period_start: date
     period_end: date                      # both days included (Viet Nam time)
     threshold: int                        # k of the k-suppression
-    withheld: str | None                  # NO_DATA, TOO_FEW or None (figures shown)
+    withheld: str | None                  # channel_opening.NO_DATA, TOO_FEW or None (shown)
     total: int | None                     # None when withheld
     status_totals: tuple[int | None, ...] = ()
     topics: tuple[TopicRow, ...] = ()
@@ -58,23 +57,13 @@ def duration_text(hours: float | None, lang: str) -> str:
     return t("sb_days", lang, value=format_decimal(hours / 24, lang, 1))
 
 
-def _heading(context, lang: str) -> Flowable:
-    if context is not None and hasattr(context, "heading"):
-        return context.heading("sb_section")
-    return rich(markup("{title}", title=t("sb_section", lang)), "h1")
-
-
 def suggestion_section(figures: SuggestionFigures, lang: str, width: float,
                        context=None) -> list[Flowable]:
     """The section's flowables. With the report's Context, the heading is numbered as the
     report's other sections are."""
-    story: list[Flowable] = [_heading(context, lang), para(t(
-        "sb_intro", lang, unit=figures.unit_name, start=format_date(figures.period_start, lang),
-        end=format_date(figures.period_end, lang)), "muted")]
-    if figures.withheld == NO_DATA:
-        return [*story, para(t("sb_no_data", lang), "prose")]
-    if figures.withheld == TOO_FEW:
-        return [*story, para(t("sb_too_few", lang, k=figures.threshold), "prose")]
+    story, shown = opening("sb", figures, lang, context)
+    if not shown:
+        return story
     story.append(para(f"{t('sb_messages', lang)}: {_count(figures.total, lang)}", "prose"))
     header = [t("sb_topic", lang), *[t(f"sb_status_{s}", lang) for s in STATUSES],
               t("total", lang)]

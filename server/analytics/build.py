@@ -40,6 +40,7 @@ from server.analytics.history import PreviousRounds, previous_rounds
 from server.analytics.period import round_desk_ratings, round_suggestions
 from server.analytics.scope import UnitScope, unit_scope
 from server.analytics.spec import FormSpec, form_spec
+from server.analytics.stored import StoredRounds, StoredUnit
 from server.analytics.suppression import sort_breakdowns, suppress
 from server.analytics.tallies import (
     Tally,
@@ -107,7 +108,9 @@ def _measures(spec: FormSpec, with_incidents: bool) -> tuple[queries.Measure, ..
 
 
 def _round_tallies(session: Session, spec: FormSpec, round_id: int,
-                   scope: UnitScope) -> _RoundTallies:
+                   scope: UnitScope, stored: StoredUnit | None = None) -> _RoundTallies:
+    if stored is not None:
+        return _RoundTallies(*stored.round_tallies())
     where = queries.Scope(round_id, scope.unit.path)
     by_bucket = tallies_by_bucket(
         scope.bucket_of,
@@ -123,11 +126,15 @@ def _round_tallies(session: Session, spec: FormSpec, round_id: int,
     return _RoundTallies(by_bucket, all_units)
 
 
-def _compared_tallies(session: Session, spec: FormSpec, round_id: int,
-                      scope: UnitScope) -> _RoundTallies:
+def _compared_tallies(session: Session, spec: FormSpec, round_: Round,
+                      scope: UnitScope, stored: StoredRounds) -> _RoundTallies:
     """The previous round needs only what is compared: items and incidents, per bucket."""
     measures = _measures(spec, with_incidents=True)
-    rows = queries.unit_measure_counts(session, queries.Scope(round_id, scope.unit.path),
+    kept = stored.measures_of(round_, measures)
+    if kept is not None:
+        by_bucket = kept.measure_tallies(measures)
+        return _RoundTallies(by_bucket, total(by_bucket))
+    rows = queries.unit_measure_counts(session, queries.Scope(round_.id, scope.unit.path),
                                        measures)
     by_bucket = tallies_by_measures(scope.bucket_of, rows, measures)
     return _RoundTallies(by_bucket, total(by_bucket))
@@ -165,7 +172,7 @@ def _coverage(scope: UnitScope, tallies: _RoundTallies) -> Coverage:
 
 
 def _breakdowns(session: Session, spec: FormSpec, round_id: int, scope: UnitScope,
-                tallies: _RoundTallies, threshold: int):
+                tallies: _RoundTallies, threshold: int, stored: StoredUnit | None = None):
     tables = []
     if scope.children:
         # a child unit not in the round is "not surveyed" (in the ranking), not a hidden row
@@ -178,9 +185,12 @@ def _breakdowns(session: Session, spec: FormSpec, round_id: int, scope: UnitScop
     if not spec.breakdowns:
         return tuple(tables)
     measures = _measures(spec, with_incidents=False)
-    rows = queries.breakdown_counts(session, queries.Scope(round_id, scope.unit.path),
-                                    spec.breakdowns, measures)
-    by_dimension = tallies_by_breakdown(rows, spec.breakdowns, measures)
+    if stored is not None:
+        by_dimension = stored.breakdown_tallies(spec.breakdowns, measures)
+    else:
+        rows = queries.breakdown_counts(session, queries.Scope(round_id, scope.unit.path),
+                                        spec.breakdowns, measures)
+        by_dimension = tallies_by_breakdown(rows, spec.breakdowns, measures)
     for dimension in spec.breakdowns:
         tables.append(breakdown_table(spec, dimension, spec.question(dimension).label,
                                       dimension_rows(spec, dimension, by_dimension[dimension]),
@@ -214,12 +224,18 @@ def build_round_summary(session: Session, round_: Round, unit: Unit,
     threshold = options.suppression_threshold
     spec = form_spec(round_.form_version.definition)
     scope = unit_scope(session, round_, unit)
-    current = _round_tallies(session, spec, round_.id, scope)
+    # a closed round's stored aggregates where current (the children's sums), else live
+    stored = StoredRounds(session, unit)
+    current_stored = stored.get(round_)
+    current = _round_tallies(session, spec, round_.id, scope, current_stored)
 
     ranked = bool(scope.children) and not scope.children_are_residential
-    chosen = previous_rounds(session, round_, scope.unit.path, scope.bucket_of,
-                             [c.id for c in scope.children] if ranked else [], threshold)
-    compared = {earlier.id: _compared_tallies(session, spec, earlier.id, scope)
+    chosen = previous_rounds(
+        session, round_, scope.unit.path, scope.bucket_of,
+        [c.id for c in scope.children] if ranked else [], threshold,
+        stored_counts=lambda earlier: (kept.bucket_counts()
+                                       if (kept := stored.get(earlier)) else None))
+    compared = {earlier.id: _compared_tallies(session, spec, earlier, scope, stored)
                 for earlier in chosen.rounds()}
     before_round = chosen.unit.round if chosen.unit else None
     before = compared[before_round.id] if before_round else None
@@ -234,7 +250,8 @@ def build_round_summary(session: Session, round_: Round, unit: Unit,
                         if previous_all else None)
     overall_question = (item_satisfaction(spec, current.all, previous_all, "overall_question",
                                           spec.overall, ALPHA) if spec.overall else None)
-    breakdowns = _breakdowns(session, spec, round_.id, scope, current, threshold)
+    breakdowns = _breakdowns(session, spec, round_.id, scope, current, threshold,
+                             current_stored)
     children = (_children(session, spec, scope, current, chosen, compared, threshold)
                 if ranked else ())
     comments, comment_total, comment_hidden = _comments(session, spec, round_.id, scope,

@@ -71,14 +71,17 @@ class PreviousRounds:
 
 def previous_rounds(session: Session, round_: Round, unit_path: str,
                     bucket_of: dict[int, int], child_ids: list[int],
-                    threshold: int) -> PreviousRounds:
+                    threshold: int, stored_counts=None) -> PreviousRounds:
     """Look back through the earlier rounds, newest first, until the unit and each child
     has found the latest one in which it had at least `threshold` responses (or the
-    look-back ends). One GROUP BY per round looked at: usually one."""
+    look-back ends). One GROUP BY per round looked at (usually one), or none where
+    `stored_counts(round)` gives the buckets' counts from the stored aggregates."""
     unit_choice: EarlierRound | None = None
     children: dict[int, EarlierRound] = {}
     for candidate in earlier_rounds(session, round_):
-        earlier = _counts(session, candidate, unit_path, bucket_of)
+        stored = stored_counts(candidate) if stored_counts else None
+        earlier = (EarlierRound(candidate, stored) if stored is not None
+                   else _counts(session, candidate, unit_path, bucket_of))
         if unit_choice is None and earlier.responses >= threshold:
             unit_choice = earlier
         for child in child_ids:

@@ -41,7 +41,7 @@ def round_suggestions(session: Session, unit: Unit, round_: RoundInfo, threshold
     included) for the unit's subtree; None when there is no box in it."""
     if not has_suggestion_box(session, unit):
         return None
-    return suggestion_figures(unit, round_.starts_on, round_.ends_on, threshold, ZONE, now=now)
+    return suggestion_figures(unit, round_.starts_on, round_.ends_on, threshold, ZONE, now, session)
 
 
 def round_desk_ratings(session: Session, unit: Unit, round_: RoundInfo,
@@ -49,4 +49,4 @@ def round_desk_ratings(session: Session, unit: Unit, round_: RoundInfo,
     """The desk ratings of the round's days for the unit's subtree; None without a desk."""
     if not _placed_below(session, unit, KioskDesk):
         return None
-    return kiosk_figures(unit, round_.starts_on, round_.ends_on, threshold, ZoneInfo(ZONE))
+    return kiosk_figures(unit, round_.starts_on, round_.ends_on, threshold, ZoneInfo(ZONE), session)

@@ -262,3 +262,32 @@ def comment_rows_and_hidden(session: Session, scope: Scope,
             elif str(text_value).strip():
                 hidden_count += 1
     return rows, hidden_count
+
+
+def unit_margin_counts(session: Session, scope: Scope, dimension: str,
+                       measures: tuple[Measure, ...]):
+    """Rows (unit_id, the dimension's answer (None: unanswered), responses, then valid and
+    counted per measure): one breakdown question's margin per unit (aggregates.py)."""
+    return _measure_counts(session, scope, [("unit_id", "r.unit_id"), ("d0", f"@{dimension}")],
+                           measures)
+
+
+_SKIPPED_BY_UNIT = {
+    "sqlite": """
+SELECT r.unit_id, s.value AS question, COUNT(*) AS n
+FROM responses r JOIN json_each(r.skipped) s
+WHERE @SCOPE
+GROUP BY 1, 2
+""",
+    "postgresql": """
+SELECT r.unit_id, s.value AS question, COUNT(*) AS n
+FROM responses r CROSS JOIN LATERAL jsonb_array_elements_text(r.skipped) AS s(value)
+WHERE @SCOPE
+GROUP BY 1, 2
+""",
+}
+
+
+def skipped_counts_by_unit(session: Session, scope: Scope):
+    """Rows (unit_id, question, responses that skipped it by logic)."""
+    return _run(session, scope, _SKIPPED_BY_UNIT[_dialect(session)], scope.params(), ())

@@ -5,6 +5,7 @@ from server.api_blueprint import Blueprint
 from server.audit.services import record
 from server.auth.api_auth import api_login_required
 from server.auth.login import LOGIN_MESSAGES, LoginRefused, check_login
+from server.auth.login_reply import login_reply
 from server.auth.schemas import TokenRequestSchema, TokenResponseSchema
 from server.auth.tokens import issue_token, revoke
 from server.errors import ApiError
@@ -33,7 +34,7 @@ class TokenResource(MethodView):
         issued = issue_token(user, current_app.config["TOKEN_LIFETIME_DAYS"], body["device_name"])
         record(user.id, "token.issued", "device_token", issued.record.id,
                {"device_name": body["device_name"]})
-        return {"token": issued.token, "expires_at": issued.record.expires_at, "user": user}
+        return login_reply(user, issued)
 
     @api_login_required()
     @blp.response(204)

@@ -1,6 +1,7 @@
 import marshmallow as ma
 
 from server.api_fields import Id
+from server.sync.schemas import AssignmentsSchema
 
 
 class TokenRequestSchema(ma.Schema):
@@ -18,7 +19,13 @@ class TokenUserSchema(ma.Schema):
     role = ma.fields.String()
 
 
+class LoginAssignmentsSchema(AssignmentsSchema):
+    etag = ma.fields.String(metadata={"description": "The ETag of these assignments, for If-None-Match."})
+
+
 class TokenResponseSchema(ma.Schema):
     token = ma.fields.String()
     expires_at = ma.fields.DateTime()
     user = ma.fields.Nested(TokenUserSchema)
+    assignments = ma.fields.Nested(LoginAssignmentsSchema, metadata={
+        "description": "A volunteer's assignments, as GET /me/assignments answers them."})

@@ -8,6 +8,7 @@ from flask.views import MethodView
 from server.api_blueprint import Blueprint
 from server.audit.services import record
 from server.auth import throttle
+from server.auth.login_reply import login_reply
 from server.auth.schemas import TokenResponseSchema
 from server.auth.signin_codes import CodeRefused, redeem
 from server.auth.tokens import issue_token
@@ -75,4 +76,4 @@ class SigninCodeResource(MethodView):
         issued = issue_token(user, current_app.config["TOKEN_LIFETIME_DAYS"], body["device_name"])
         record(user.id, "token.issued", "device_token", issued.record.id,
                {"device_name": body["device_name"], "signin_code_id": code.id})
-        return {"token": issued.token, "expires_at": issued.record.expires_at, "user": user}
+        return login_reply(user, issued)

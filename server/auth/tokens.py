@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from server.db_types import utcnow
 from server.extensions import db
@@ -41,7 +42,9 @@ def issue_token(user: User, lifetime_days: int, name: str = "") -> IssuedToken:
 def resolve_token(token: str, now: datetime | None = None) -> DeviceToken:
     """The live token record, or TokenProblem(token_invalid|token_expired|token_revoked)."""
     now = now or utcnow()
-    record = db.session.scalar(select(DeviceToken).where(DeviceToken.token_hash == hash_token(token)))
+    # The user in the same query: every API request asks whether they are active.
+    record = db.session.scalar(select(DeviceToken).options(joinedload(DeviceToken.user))
+                               .where(DeviceToken.token_hash == hash_token(token)))
     if record is None or not record.user.is_active:
         raise TokenProblem("token_invalid")
     if record.revoked_at is not None:

@@ -20,6 +20,11 @@ ANSWERABLE_TYPES = frozenset(
 
 def _as_choice_text(raw):
     if isinstance(raw, str):
+        # The usual choice value ("rat_hai_long"): ASCII is already NFC, and str.strip()
+        # removes a superset of the form's whitespace, so there is nothing to trim. A
+        # shortcut, the same result (uploads check thousands of these a second).
+        if raw.isascii() and raw.strip() == raw:
+            return raw
         return v.trim(v.normalize_text(raw))
     if v.is_number(raw):
         return v.format_number(raw)

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from reports.sections.kiosk import KioskFigures, KioskRow
 from reports.stats import wilson_interval
@@ -41,15 +42,17 @@ def _rows(groups: dict, threshold: int, make) -> tuple[KioskRow, ...]:
     return tuple(rows)
 
 
-def kiosk_figures(unit: Unit, start: date, end: date, threshold: int,
-                  zone: ZoneInfo) -> KioskFigures:
-    """Both days included, in the display time zone."""
+def kiosk_figures(unit: Unit, start: date, end: date, threshold: int, zone: ZoneInfo,
+                  session: Session | None = None) -> KioskFigures:
+    """Both days included, in the display time zone; read through `session` (the summary
+    builder's; the request's by default)."""
+    session = session if session is not None else db.session
     since = datetime.combine(start, time(), tzinfo=zone)
     until = datetime.combine(end + timedelta(days=1), time(), tzinfo=zone)
     desks = select(KioskDesk.id).join(Unit, Unit.id == KioskDesk.unit_id).where(
         Unit.path.startswith(unit.path, autoescape=True))
-    rows = db.session.execute(select(KioskRating.rated_at, KioskRating.service,
-                                     KioskRating.score, KioskRating.flag).where(
+    rows = session.execute(select(KioskRating.rated_at, KioskRating.service,
+                                  KioskRating.score, KioskRating.flag).where(
         KioskRating.desk_id.in_(desks), KioskRating.rated_at >= since,
         KioskRating.rated_at < until)).all()
     flagged = sum(1 for row in rows if row.flag)

@@ -1,26 +1,26 @@
 """The console's desk pages (/admin/kiosks) for admins and the officials of each unit: the
 desks, a new desk, one desk (its settings, pairing a tablet with a one-time code, its ratings
 by hour of a day, its flagged ratings). The rules are the services'; these views read forms
-(through a marshmallow schema) and show results."""
+(through a marshmallow schema) and show results; a refusal re-renders the form's page with
+its message (_refused)."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import marshmallow as ma
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from server.admin.access import staff_required
 from server.admin.i18n import tr
 from server.api_fields import BoundedInteger, Id
-from server.auth.access import visible_unit_ids
 from server.auth.web import current_web_user
+from server.errors import RuleError
 from server.extensions import db
 from server.kiosks import desks, pairing, ratings
 from server.kiosks.desks import MIN_INTERVAL_RANGE
 from server.kiosks.models import DEFAULT_MIN_INTERVAL_SECONDS, KioskDesk
 from server.kiosks.routes import paired_counts
-from server.kiosks.rules import KioskRuleError
+from server.suggestions.console_units import chosen_unit, page_number, search_text, unit_choices
 from server.units.models import Unit
 
 bp = Blueprint("kiosks_admin", __name__, url_prefix="/admin/kiosks")
@@ -50,14 +50,14 @@ class DayQuerySchema(ma.Schema):
         unknown = ma.EXCLUDE
 
 
-def _form() -> tuple[dict | None, str | None]:
+def _form() -> dict:
     try:
         data = DeskFormSchema().load(request.form.to_dict())
     except ma.ValidationError as error:
         fields = ", ".join(sorted(error.messages))
-        return None, tr(f"Kiểm tra lại: {fields}.", f"Check: {fields}.")
+        raise RuleError("invalid_form", f"Kiểm tra lại: {fields}.", f"Check: {fields}.") from None
     data["services"] = data["services"].splitlines()
-    return data, None
+    return data
 
 
 def _zone() -> ZoneInfo:
@@ -73,11 +73,14 @@ def _desk_or_404(desk_id: int) -> KioskDesk:
 
 def _overview(error: str | None = None, status: int = 200):
     user = current_web_user()
-    found = desks.visible_desks(user)
-    units = list(db.session.scalars(select(Unit).where(Unit.id.in_(visible_unit_ids(user)))
-                                    .order_by(Unit.path).limit(1000)))
-    return render_template("kiosks/desks.html", desks=found, units=units, error=error,
-                           devices=paired_counts([d.id for d in found]),
+    listing = desks.desks_page(user, page_number(request.args.get("page")),
+                               search_text(request.args.get("q")))
+    selected = chosen_unit(user, request.args.get("unit") or request.form.get("unit_id"))
+    unit_query = search_text(request.args.get("unit_q"))
+    return render_template("kiosks/desks.html", listing=listing, error=error,
+                           units=unit_choices(user, selected, unit_query), selected=selected,
+                           unit_query=unit_query,
+                           devices=paired_counts([d.id for d in listing.items]),
                            default_interval=DEFAULT_MIN_INTERVAL_SECONDS), status
 
 
@@ -90,17 +93,13 @@ def overview():
 @bp.post("/")
 @staff_required
 def create_desk():
-    data, error = _form()
-    if error:
-        return _overview(error, 400)
+    data = _form()
     unit = db.session.get(Unit, data["unit_id"] or 0)
     if unit is None or not desks.may_manage(current_web_user(), unit):
-        return _overview(tr("Hãy chọn một đơn vị bạn quản lý.", "Choose a unit you manage."), 400)
-    try:
-        desk = desks.create_desk(current_web_user(), unit, data["name"], data["services"],
-                                 data["min_interval_seconds"])
-    except KioskRuleError as problem:
-        return _overview(tr(problem.message_vi, problem.message_en), problem.status)
+        raise RuleError("unit_not_managed", "Hãy chọn một đơn vị bạn quản lý.",
+                        "Choose a unit you manage.")
+    desk = desks.create_desk(current_web_user(), unit, data["name"], data["services"],
+                             data["min_interval_seconds"])
     flash(tr("Đã tạo bàn. Hãy tạo mã ghép nối cho máy tính bảng.",
              "The desk is made. Make a pairing code for its tablet."), "success")
     return redirect(url_for(".desk_detail", desk_id=desk.id))
@@ -121,6 +120,17 @@ def _desk_page(desk: KioskDesk, error: str | None = None, status: int = 200,
         kiosk_url=url_for("kiosk_screen.screen", _external=True)), status
 
 
+@bp.errorhandler(RuleError)
+def _refused(error: RuleError):
+    """A refusal (the form's or a service's): the page the form was sent from, again, with
+    the message and the refusal's status. The request's work is already rolled back."""
+    message = tr(error.message_vi, error.message_en)
+    desk_id = (request.view_args or {}).get("desk_id")
+    if desk_id is None:
+        return _overview(message, error.status)
+    return _desk_page(_desk_or_404(desk_id), message, error.status)
+
+
 @bp.get("/<int:desk_id>")
 @staff_required
 def desk_detail(desk_id: int):
@@ -131,15 +141,10 @@ def desk_detail(desk_id: int):
 @staff_required
 def update_desk(desk_id: int):
     desk = _desk_or_404(desk_id)
-    data, error = _form()
-    if error:
-        return _desk_page(desk, error, 400)
-    try:
-        desks.update_desk(desk, current_web_user(), name=data["name"], services=data["services"],
-                          min_interval_seconds=data["min_interval_seconds"],
-                          is_active=data["is_active"])
-    except KioskRuleError as problem:
-        return _desk_page(desk, tr(problem.message_vi, problem.message_en), problem.status)
+    data = _form()
+    desks.update_desk(desk, current_web_user(), name=data["name"], services=data["services"],
+                      min_interval_seconds=data["min_interval_seconds"],
+                      is_active=data["is_active"])
     flash(tr("Đã lưu.", "Saved."), "success")
     return redirect(url_for(".desk_detail", desk_id=desk.id))
 
@@ -148,9 +153,6 @@ def update_desk(desk_id: int):
 @staff_required
 def make_pairing_code(desk_id: int):
     desk = _desk_or_404(desk_id)
-    if not desk.is_active:
-        return _desk_page(desk, tr("Bàn này đã đóng; mở lại trước khi ghép máy.",
-                                   "The desk is closed; reopen it first."), 409)
     code, row = pairing.issue_code(desk, current_web_user().id)
     # Shown on this page only (never stored in clear): no redirect.
     return _desk_page(desk, pairing_code={"code": pairing.format_code(code),

@@ -15,7 +15,6 @@ from server.errors import ApiError, ErrorSchema
 from server.extensions import db
 from server.kiosks import desks, pairing, ratings
 from server.kiosks.models import KioskDesk, KioskDevice
-from server.kiosks.rules import KioskRuleError
 from server.kiosks.schemas import (
     DeskCreateSchema,
     DeskSchema,
@@ -35,11 +34,6 @@ blp = Blueprint("kiosks", __name__, url_prefix="/api/v1/kiosks",
                 description="Bàn một cửa: đánh giá tại quầy / one-stop-desk rating kiosks")
 
 STAFF = ("admin", "official")
-
-
-def api_error(error: KioskRuleError) -> ApiError:
-    return ApiError(error.status, error.code, error.message_vi,
-                    {"message_en": error.message_en, **error.details})
 
 
 def _desk(desk_id: int) -> KioskDesk:
@@ -107,11 +101,8 @@ class Desks(MethodView):
         if unit is None:
             raise ApiError(400, "unknown_unit", "Không tìm thấy đơn vị.",
                            {"message_en": "The unit does not exist."})
-        try:
-            return desk_out(desks.create_desk(g.current_user, unit, body["name"],
-                                              body["services"], body["min_interval_seconds"]), 0)
-        except KioskRuleError as error:
-            raise api_error(error) from None
+        return desk_out(desks.create_desk(g.current_user, unit, body["name"], body["services"],
+                                          body["min_interval_seconds"]), 0)
 
 
 @blp.route("/<int:desk_id>")
@@ -127,10 +118,7 @@ class Desk(MethodView):
     @blp.response(200, DeskSchema)
     def patch(self, body, desk_id):
         """Rename, change the services or the interval, close (is_active false) or reopen."""
-        try:
-            return desk_out(desks.update_desk(_desk(desk_id), g.current_user, **body))
-        except KioskRuleError as error:
-            raise api_error(error) from None
+        return desk_out(desks.update_desk(_desk(desk_id), g.current_user, **body))
 
 
 @blp.route("/<int:desk_id>/pairing-codes")
@@ -139,11 +127,7 @@ class PairingCodes(MethodView):
     @blp.response(201, PairingCodeSchema)
     def post(self, desk_id):
         """A one-time code to pair a tablet (8 characters, 15 minutes, single use)."""
-        desk = _desk(desk_id)
-        if not desk.is_active:
-            raise ApiError(409, "desk_closed", "Bàn này đã đóng; mở lại trước khi ghép máy.",
-                           {"message_en": "The desk is closed; reopen it first."})
-        code, row = pairing.issue_code(desk, g.current_user.id)
+        code, row = pairing.issue_code(_desk(desk_id), g.current_user.id)
         return {"code": pairing.format_code(code), "expires_at": row.expires_at}
 
 
@@ -178,12 +162,11 @@ class Pair(MethodView):
     @blp.arguments(PairSchema)
     @blp.response(201, PairedSchema)
     @blp.alt_response(400, schema=ErrorSchema, description="Wrong, used or expired code")
+    @blp.alt_response(429, schema=ErrorSchema, description="Too many wrong codes from here")
     def post(self, body):
-        """The tablet trades a one-time code for its credential (no login)."""
-        try:
-            token, device = pairing.pair(body["code"])
-        except KioskRuleError as error:
-            raise api_error(error) from None
+        """The tablet trades a one-time code for its credential (no login); wrong codes are
+        counted per address, and past the login's limit refused for a while (429)."""
+        token, device = pairing.pair_from(request.remote_addr or "", body["code"])
         return {"token": token, "desk": device_desk_out(device.desk)}
 
 

@@ -1,12 +1,8 @@
-"""The one error the kiosk services raise; routes and pages turn it into their answer."""
+"""The one error the kiosk services raise. The API answers it with the error shape
+(server/errors.py); the console's pages re-render their form with the message."""
+
+from server.errors import RuleError
 
 
-class KioskRuleError(Exception):
-    def __init__(self, status: int, code: str, message_vi: str, message_en: str,
-                 details: dict | None = None):
-        super().__init__(message_en)
-        self.status = status
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
-        self.details = details or {}
+class KioskRuleError(RuleError):
+    """A refusal of the kiosk's rules."""

@@ -23,7 +23,7 @@ from server.moderation.services import (
     set_reports_final,
     unhide_comments,
 )
-from server.reporting.access import round_report_units, top_units
+from server.reporting.access import top_report_units
 from server.rounds.models import Round
 from server.templating import local_time
 
@@ -31,6 +31,9 @@ bp = Blueprint("moderation_web", __name__)
 
 STAFF = ("admin", "official")
 PER_PAGE = 50
+# A comment repeated thousands of times (a national round) lists its first occurrences one by
+# one; the group's "all" buttons act on the rest.
+OCCURRENCES_SHOWN = 50
 DONE = {"hide": "Đã ẩn {n} ý kiến khỏi báo cáo.", "hide_identical": "Đã ẩn {n} ý kiến khỏi báo cáo.",
         "unhide": "Đã hiện lại {n} ý kiến trong báo cáo.",
         "unhide_identical": "Đã hiện lại {n} ý kiến trong báo cáo."}
@@ -61,6 +64,7 @@ def _page(round_, unit, status: int = 200, error: str | None = None):
         user=user, error=error, open=moderation_open(round_),
         closed=round_.effective_status() == "closed", question_labels=labels,
         reasons=MODERATION_REASONS, reason_label=reason_label, note_max=NOTE_MAX,
+        occurrences_shown=OCCURRENCES_SHOWN,
         num=lambda value: format_int(value, "vi"), local_time=local_time)
     return html, status
 
@@ -72,7 +76,7 @@ def round_comments(round_id: int):
     round_ = db.session.get(Round, round_id)
     if round_ is None:
         abort(404)
-    units = top_units(round_report_units(round_, current_web_user()))
+    units = top_report_units(round_, current_web_user())
     if not units:
         abort(403)
     if len(units) == 1:

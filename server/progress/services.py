@@ -16,13 +16,13 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import (
     Date,
     Integer,
-    String,
     and_,
     case,
     cast,
@@ -33,10 +33,13 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    text,
     union_all,
 )
 from sqlalchemy.orm import aliased
 
+from server.analytics.aggregates import aggregates_current
+from server.analytics.models import RoundUnitAggregate
 from server.audit.models import AuditEntry
 from server.db_types import UTCDateTime, utcnow
 from server.extensions import db
@@ -182,8 +185,11 @@ def top_scope_units(round_: Round, user: User, units: RoundUnits) -> list[Unit]:
     return list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.path)))
 
 
-def _path_ids(path: str) -> list[int]:
-    return [int(part) for part in path.strip("/").split("/") if part]
+@lru_cache(maxsize=100_000)
+def _path_ids(path: str) -> tuple[int, ...]:
+    """The ids along a materialised path (cached: a national page splits 36,000 paths
+    several times)."""
+    return tuple(int(part) for part in path.strip("/").split("/") if part)
 
 
 def _in_roots(roots: list[str]):
@@ -271,15 +277,20 @@ def _refused_uploads(round_id: int, roots: list[str]):
             .cte("refused"))
 
 
-def round_counts(round_id: int, roots: list[str], wide: bool) -> RoundCounts:
+def round_counts(round_id: int, roots: list[str], wide: bool,
+                 stored_units: dict[int, Counts] | None = None) -> RoundCounts:
     """Per unit, per volunteer and per day, in one statement: the responses are read once,
-    grouped, and the groups summed again by unit, by volunteer and by day."""
+    grouped, and the groups summed again by unit, by volunteer and by day. The units'
+    counts come from a closed round's stored aggregates when given (`stored_units`: own
+    counts per unit id), else from the same statement; either way grouped by unit id alone,
+    the paths looked up afterwards (joining 60,000 groups to the units and sorting them by
+    path spilled to disk at national scale)."""
     per_day, refused = (_responses_by_unit_volunteer_day(round_id, roots, wide),
                         _refused_uploads(round_id, roots))
     zero = literal(0)
     # typed NULLs: PostgreSQL matches the UNION's column types, and the first SELECT's types
     # decide how each column is read back (a day, a UTC time)
-    no_key, no_path = cast(null(), Integer), cast(null(), String)
+    no_key = cast(null(), Integer)
     no_day, no_time = cast(null(), Date), cast(null(), UTCDateTime())
 
     def sums(source, with_counts: bool):
@@ -290,38 +301,78 @@ def round_counts(round_id: int, roots: list[str], wide: bool) -> RoundCounts:
 
     def by_unit(kind: str, source, with_counts: bool):
         return (select(literal(kind).label("kind"), source.c.unit_id.label("key"),
-                       Unit.path.label("path"), no_day.label("day"), *sums(source, with_counts),
+                       no_day.label("day"), *sums(source, with_counts),
                        no_time.label("received_at"))
-                .join(Unit, Unit.id == source.c.unit_id)
-                .group_by(source.c.unit_id, Unit.path))
+                .group_by(source.c.unit_id))
 
     def by_volunteer(kind: str, source, with_counts: bool):
         last = func.max(source.c.received_at) if with_counts else no_time
         return (select(literal(kind).label("kind"), source.c.volunteer_id.label("key"),
-                       no_path.label("path"), no_day.label("day"), *sums(source, with_counts),
+                       no_day.label("day"), *sums(source, with_counts),
                        last.label("received_at"))
                 .group_by(source.c.volunteer_id))
 
-    days = (select(literal("day").label("kind"), no_key.label("key"), no_path.label("path"),
+    days = (select(literal("day").label("kind"), no_key.label("key"),
                    per_day.c.day, func.sum(per_day.c.responses), zero, zero, zero, no_time)
             .group_by(per_day.c.day))
-    statement = union_all(by_unit("unit", per_day, True), by_unit("unit", refused, False),
-                          by_volunteer("volunteer", per_day, True),
-                          by_volunteer("volunteer", refused, False), days)
+    parts = [by_unit("unit", refused, False), by_volunteer("volunteer", per_day, True),
+             by_volunteer("volunteer", refused, False), days]
+    if stored_units is None:
+        parts.insert(0, by_unit("unit", per_day, True))
+    _roomy_sorts()
     result = RoundCounts({}, {}, [])
-    for kind, key, path, day, responses, late, rejected, excluded, received_at in (
-            db.session.execute(statement)):
+    unit_counts: dict[int, Counts] = {}
+    for unit_id, counts in (stored_units or {}).items():
+        unit_counts[unit_id] = Counts(counts.responses, counts.late, counts.rejected,
+                                      counts.excluded)
+    for kind, key, day, responses, late, rejected, excluded, received_at in (
+            db.session.execute(union_all(*parts))):
         counts = Counts(int(responses or 0), int(late or 0), int(rejected or 0), int(excluded or 0))
         if kind == "unit":
-            result.units.setdefault(key, (path, Counts()))[1].add(counts)
+            unit_counts.setdefault(key, Counts()).add(counts)
         elif kind == "volunteer":
             known, last = result.volunteers.get(key, (Counts(), None))
             known.add(counts)
             result.volunteers[key] = (known, max(filter(None, (last, received_at)), default=None))
         elif day is not None and responses:
             result.days.append((_as_date(day), int(responses)))
+    paths = _unit_paths(unit_counts)
+    prefixes = tuple(roots)
+    result.units = {unit_id: (paths[unit_id], counts) for unit_id, counts in unit_counts.items()
+                    if unit_id in paths and paths[unit_id].startswith(prefixes)}
     result.days.sort()
     return result
+
+
+def _unit_paths(counts: dict[int, Counts]) -> dict[int, str]:
+    ids = sorted(counts)
+    if len(ids) > 4 * 900:   # most of the tree: one read of every path
+        return dict(db.session.execute(select(Unit.id, Unit.path)).all())
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), 900):
+        found.update(db.session.execute(select(Unit.id, Unit.path).where(
+            Unit.id.in_(ids[start:start + 900]))).all())
+    return found
+
+
+def _roomy_sorts() -> None:
+    """PostgreSQL's default work_mem (4 MB) makes the round's grouping spill to disk at
+    national scale (60,000 unit-volunteer-day groups): more, for this transaction only."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL work_mem = '64MB'"))
+
+
+def stored_unit_counts(round_: Round) -> dict[int, Counts] | None:
+    """Each unit's own counts from a closed round's current aggregates
+    (server/analytics/aggregates.py), else None (counted live)."""
+    if not aggregates_current(db.session, round_):
+        return None
+    table = RoundUnitAggregate
+    return {row.unit_id: Counts(row.own_responses, row.own_late, row.own_rejected,
+                                row.own_excluded)
+            for row in db.session.execute(
+                select(table.unit_id, table.own_responses, table.own_late, table.own_rejected,
+                       table.own_excluded).where(table.round_id == round_.id))}
 
 
 def _display_zone() -> ZoneInfo:
@@ -384,20 +435,36 @@ def _bucket_rows(round_: Round, scope: Unit | None, roots: list[Unit], view: str
     return [UnitRow(row.id, row.name, row.kind, bool(row.has_children)) for row in rows]
 
 
-def _roll_up(rows: list[UnitRow], counts: dict[int, tuple[str, Counts]],
-             targets: list[tuple[int, str, int]], pace: Pace) -> None:
-    """Each bucket gets the sums of the units at or below it (the report's coverage rule)."""
-    by_id = {row.id: row for row in rows}
+@dataclass(slots=True)
+class SubtreeSums:
+    """Per unit, the counts and targets of the units at or below it: added up the tree once
+    (33,000 round units at national scale), then looked up per row."""
+    counts: dict[int, Counts]
+    targets: dict[int, int]
+
+
+def subtree_sums(counts: dict[int, tuple[str, Counts]],
+                 targets: list[tuple[int, str, int]], needed: set[int]) -> SubtreeSums:
+    """The sums of the `needed` units only (the page's rows and the round's units)."""
+    sums = SubtreeSums({unit_id: Counts() for unit_id in needed}, {})
     for path, unit_counts_ in counts.values():
         for unit_id in _path_ids(path):
-            if unit_id in by_id and not by_id[unit_id].own:
-                by_id[unit_id].counts.add(unit_counts_)
+            if unit_id in needed:
+                sums.counts[unit_id].add(unit_counts_)
     for _, path, target in targets:
         for unit_id in _path_ids(path):
-            if unit_id in by_id and not by_id[unit_id].own:
-                row = by_id[unit_id]
-                row.target = (row.target or 0) + target
+            if unit_id in needed:
+                sums.targets[unit_id] = sums.targets.get(unit_id, 0) + target
+    return sums
+
+
+def _roll_up(rows: list[UnitRow], sums: SubtreeSums, pace: Pace) -> None:
+    """Each bucket gets the sums of the units at or below it (the report's coverage rule)."""
     for row in rows:
+        if not row.own:
+            row.counts.add(sums.counts[row.id])
+            if row.id in sums.targets:
+                row.target = (row.target or 0) + sums.targets[row.id]
         row.expected = pace.expected(row.target)
 
 
@@ -419,11 +486,13 @@ def _own_row(scope: Unit, counts) -> UnitRow | None:
     return row
 
 
-def _behind_units(targets, counts, pace: Pace) -> int:
+def _behind_units(targets, sums: SubtreeSums, pace: Pace) -> int:
     """Round units under the roots whose own subtree is behind the pace."""
-    rows = [UnitRow(unit_id, "", "") for unit_id, _, _ in targets]
-    _roll_up(rows, counts, targets, pace)
-    return sum(1 for row in rows if row.behind)
+    behind = 0
+    for unit_id, _, _ in targets:
+        responses = sums.counts[unit_id].responses
+        behind += (pace.expected(sums.targets.get(unit_id)) or 0) - responses > 0
+    return behind
 
 
 def volunteer_rows(counts: RoundCounts, roots: list[str], units: RoundUnits
@@ -505,10 +574,13 @@ def round_progress(round_: Round, user: User, scope: Unit | None, view: str = "c
         empty = UnitRow(0, "", "")
         return Progress(round_, pace, scope, [], view, [], empty, [], [], 0)
     targets = units.inside(root_paths)
-    numbers = round_counts(round_.id, root_paths, wide=len(targets) > WIDE_SCOPE_UNITS)
+    numbers = round_counts(round_.id, root_paths, wide=len(targets) > WIDE_SCOPE_UNITS,
+                           stored_units=stored_unit_counts(round_))
     counts = numbers.units
     rows = _bucket_rows(round_, scope, roots, view, units)
-    _roll_up(rows, counts, targets, pace)
+    sums = subtree_sums(counts, targets,
+                        {row.id for row in rows} | {unit_id for unit_id, _, _ in targets})
+    _roll_up(rows, sums, pace)
     if view != "all" and scope is not None and (own := _own_row(scope, counts)) is not None:
         rows.append(own)
     return Progress(
@@ -516,7 +588,7 @@ def round_progress(round_: Round, user: User, scope: Unit | None, view: str = "c
         total=_total(scope, counts, targets, pace),
         volunteers=volunteer_rows(numbers, root_paths, units),
         days=day_series(round_, numbers.days, now),
-        behind_units=_behind_units(targets, counts, pace))
+        behind_units=_behind_units(targets, sums, pace))
 
 
 # --- sorting ------------------------------------------------------------------------------

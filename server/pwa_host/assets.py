@@ -1,4 +1,9 @@
-"""The app shell the service worker precaches, and its version (hash of the contents)."""
+"""The app shell the service worker precaches, and its version (hash of the contents).
+
+The page loads its modules as one bundle, and the worker comes with its imports bundled in
+(server/pwa_host/bundle.py). The modules stay served one by one too: the source of a line
+in a bundle, and the page of separate modules that bench/pwa.py --compare measures.
+"""
 
 import hashlib
 import json
@@ -7,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from server.pwa_host.slim import slim_js
+from server.pwa_host.bundle import bundle
 
 SCOPE = "/app/"
 SERVED_SUFFIXES = {".html", ".js", ".css", ".json", ".png", ".webmanifest", ".svg"}
@@ -24,7 +29,11 @@ ENTRY_SCRIPT = f'<script type="module" src="{ENTRY_MODULE}"></script>'
 @dataclass(frozen=True)
 class Shell:
     version: str
+    # What the page loads and the worker precaches: the page, the bundle, styles, icons.
     urls: list[str]
+    # The entry module's bundle (relative to root, "js/app-<hash>.js"); its URL never
+    # changes content, so it is cached for ever.
+    bundle: str = ""
     # Every module the entry module loads, directly or not, in the order found (relative to root).
     modules: tuple[str, ...] = ()
 
@@ -78,25 +87,43 @@ def shell(root: Path) -> Shell:
     for name in [*files, WORKER_TEMPLATE]:
         digest.update(name.encode() + b"\0")
         digest.update(hashlib.sha256((root / name).read_bytes()).digest())
-    urls = [SCOPE if name == "index.html" else SCOPE + name for name in files]
-    result = Shell(version=digest.hexdigest()[:16], urls=urls, modules=module_graph(root))
+    app_bundle = bundle(root, ENTRY_MODULE).name
+    # Not the modules one by one: the page runs the bundle (and the worker's imports are
+    # bundled into its script, which the browser keeps itself).
+    page_files = [name for name in files if not name.endswith(".js")] + [app_bundle]
+    urls = [SCOPE if name == INDEX else SCOPE + name for name in page_files]
+    result = Shell(version=digest.hexdigest()[:16], urls=urls, bundle=app_bundle, modules=module_graph(root))
     _cache.clear()
     _cache[stamp] = result
     return result
 
 
 def render_worker(root: Path) -> str:
+    """The worker with its imports bundled in, as the page's modules are: one request to
+    install it rather than a few levels of imports, each a round trip on a slow line."""
     current = shell(root)
-    template = slim_js((root / WORKER_TEMPLATE).read_text(encoding="utf-8"))
+    template = bundle(root, WORKER_TEMPLATE).text
     return (template
             .replace("'__SW_VERSION__'", json.dumps(current.version))
-            .replace("['__SW_ASSETS__']", json.dumps(current.urls)))
+            .replace("['__SW_ASSETS__']", json.dumps(current.urls))
+            .replace("'__SW_BUNDLE__'", json.dumps(SCOPE + current.bundle)))
 
 
 def render_index(root: Path) -> str:
-    """index.html with a modulepreload link for every module of the shell before the entry
-    script: the browser fetches them all at once instead of one import level after another
-    (about 30 modules, 6 levels deep: six round trips on a 400 ms line)."""
+    """index.html running the bundle instead of the entry module: one request for the app's
+    code (about 40 modules: a queue of requests on a 400 ms line, and as many modules for a
+    slow phone to parse and link)."""
+    current = shell(root)
+    html = (root / INDEX).read_text(encoding="utf-8")
+    if ENTRY_SCRIPT not in html:
+        raise ValueError(f"{INDEX} has no {ENTRY_SCRIPT!r} to replace with the bundle")
+    return html.replace(ENTRY_SCRIPT, f'<script type="module" src="{current.bundle}"></script>', 1)
+
+
+def render_index_with_preloads(root: Path) -> str:
+    """The page as it was before the bundle (bench/pwa.py --compare): the entry module with a
+    modulepreload link for every module of the shell, fetched at once rather than one import
+    level after another."""
     current = shell(root)
     html = (root / INDEX).read_text(encoding="utf-8")
     links = "".join(f'<link rel="modulepreload" href="{name}">\n  '

@@ -15,8 +15,9 @@ _WORD_BEFORE = re.compile(r"([A-Za-z_$][\w$]*)$")
 
 
 class _Reader:
-    def __init__(self, text: str):
+    def __init__(self, text: str, mask: bool = False):
         self.text = text
+        self.mask = mask  # literals blanked out (see mask_literals)
         self.pos = 0
         self.out: list[str] = []
         self.line_start = True  # only indentation is dropped, and only in code
@@ -29,6 +30,15 @@ class _Reader:
         self.line_start = False
         if significant:
             self.last = chunk.rstrip()[-1:] or self.last
+
+    def emit_literal(self, chunk: str, keep_end: str = "", keep_start: int = 1) -> None:
+        """A string, regular expression or template text: as it is, or blanked when masking
+        (its opening delimiter and `keep_end` kept, line breaks too)."""
+        self.emit(chunk)
+        if self.mask and chunk:
+            end = len(keep_end) if keep_end and chunk.endswith(keep_end) else 0
+            middle = re.sub(r"[^\n]", " ", chunk[keep_start:len(chunk) - end])
+            self.out[-1] = chunk[:keep_start] + middle + chunk[len(chunk) - end:]
 
     def newline(self) -> None:
         # Spaces before a line break go too.
@@ -55,7 +65,7 @@ def _quoted(reader: _Reader, quote: str) -> None:
     while pos < len(text) and text[pos] != quote:
         pos += 2 if text[pos] == "\\" else 1
     reader.pos = pos + 1
-    reader.emit(text[start:reader.pos])
+    reader.emit_literal(text[start:reader.pos], keep_end=quote)
 
 
 def _regex(reader: _Reader) -> None:
@@ -79,7 +89,7 @@ def _regex(reader: _Reader) -> None:
     while pos < len(text) and (text[pos].isalpha()):
         pos += 1
     reader.pos = pos
-    reader.emit(text[start:pos])
+    reader.emit_literal(text[start:pos])
 
 
 def _template(reader: _Reader) -> None:
@@ -87,23 +97,25 @@ def _template(reader: _Reader) -> None:
     text = reader.text
     start = reader.pos
     pos = start + 1
+    opening = 1  # the backtick; text after a `${...}` starts with no delimiter
     while pos < len(text):
         char = text[pos]
         if char == "\\":
             pos += 2
             continue
         if char == "`":
-            reader.emit(text[start:pos + 1])
+            reader.emit_literal(text[start:pos + 1], keep_end="`", keep_start=opening)
             reader.pos = pos + 1
             return
         if text.startswith("${", pos):
-            reader.emit(text[start:pos + 2])
+            reader.emit_literal(text[start:pos + 2], keep_end="${", keep_start=opening)
             reader.pos = pos + 2
             _code(reader, until_brace=True)
             start = pos = reader.pos
+            opening = 0
             continue
         pos += 1
-    reader.emit(text[start:])
+    reader.emit_literal(text[start:], keep_start=opening)
     reader.pos = len(text)
 
 
@@ -156,6 +168,18 @@ def slim_js(text: str) -> str:
     reader = _Reader(text)
     _code(reader)
     return "".join(reader.out)
+
+
+def mask_literals(slim: str) -> str:
+    """Slimmed JavaScript with the inside of every string, regular expression and template
+    text blanked (same length, same lines): what is left is code, for the bundler to read
+    (server/pwa_host/bundle.py). A template's `${` and `}` stay, so its expressions nest."""
+    reader = _Reader(slim, mask=True)
+    _code(reader)
+    masked = "".join(reader.out)
+    if len(masked) != len(slim):
+        raise ValueError("mask_literals wants slimmed JavaScript (no comments, no indentation)")
+    return masked
 
 
 _CSS_TOKEN = re.compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|[ \t]*/\*[\s\S]*?\*/|^[ \t]+|[ \t]+$""",

@@ -34,8 +34,10 @@ from sqlalchemy import (
 )
 
 from reports.sections.suggestions import STATUSES as SUGGESTION_STATUSES
+from server.analytics.aggregates import round_stamp
 from server.analytics.build import round_info
 from server.analytics.history import earlier_rounds
+from server.analytics.models import RoundAggregate, RoundUnitAggregate
 from server.analytics.period import ZONE as PERIOD_ZONE
 from server.analytics.queries import COUNTED_STATUSES
 from server.db_types import utcnow
@@ -84,17 +86,95 @@ def _unit_label(unit: Unit):
     return literal_column(str(int(unit.id)))
 
 
-def _response_states(round_ids: list[int], units: list[Unit]) -> dict[int, list]:
-    """Per page unit and round: count, id sum and last id of the counted responses below
-    it (any response added, removed or rejected changes one of them), from the index on
-    (round, unit, status, id) alone. Answers changed in place raise the data version."""
+def _live_states(round_ids: list[int], units: list[Unit]) -> dict[int, dict[int, list[int]]]:
+    """Per round and page unit: count, id sum and last id of the round's listed responses
+    below it, every round and page unit in one statement (each part reads its own subtree
+    from the index)."""
     def parts(unit, scope):
         return [select(_unit_label(unit), literal_column(str(int(round_id))),
                        func.count(Response.id), func.sum(Response.id), func.max(Response.id))
                 .where(Response.round_id == round_id, Response.status.in_(COUNTED_STATUSES),
                        Response.unit_id.in_(scope))
                 for round_id in round_ids]
-    return _per_unit(units, parts)
+    found: dict[int, dict[int, list[int]]] = defaultdict(dict)
+    if round_ids:
+        for unit_id, rows in _per_unit(units, parts).items():
+            for round_id, *state in rows:
+                found[round_id][unit_id] = state
+    return found
+
+
+def _round_wide_states(round_id: int, units: list[Unit]) -> dict[int, list[int]]:
+    """The same numbers from one GROUP BY unit over the whole round (index-only on round,
+    unit, status, id), added up the unit paths here: a page of provinces or the country
+    reads the round once, not once per page unit."""
+    grouped = (select(Response.unit_id.label("unit_id"), func.count(Response.id).label("n"),
+                      func.sum(Response.id).label("id_sum"),
+                      func.max(Response.id).label("id_max"))
+               .where(Response.round_id == round_id, Response.status.in_(COUNTED_STATUSES))
+               .group_by(Response.unit_id).subquery())
+    page = {unit.id for unit in units}
+    found: dict[int, list[int]] = {}
+    for path, n, id_sum, id_max in db.session.execute(
+            select(Unit.path, grouped.c.n, grouped.c.id_sum, grouped.c.id_max)
+            .join(Unit, Unit.id == grouped.c.unit_id)):
+        for unit_id in (int(part) for part in path.strip("/").split("/")):
+            if unit_id in page:
+                state = found.setdefault(unit_id, [0, 0, 0])
+                state[0] += int(n)
+                state[1] += int(id_sum or 0)
+                state[2] = max(state[2], int(id_max or 0))
+    return found
+
+
+def _stored_states(round_id: int, units: list[Unit]) -> dict[int, list[int]]:
+    """The same numbers from the round's stored aggregates (known to be current)."""
+    ids = [unit.id for unit in units]
+    return {row.unit_id: [row.tree_listed, row.tree_listed_id_sum, row.tree_listed_id_max]
+            for row in db.session.execute(
+                select(RoundUnitAggregate.unit_id, RoundUnitAggregate.tree_listed,
+                       RoundUnitAggregate.tree_listed_id_sum, RoundUnitAggregate.tree_listed_id_max)
+                .where(RoundUnitAggregate.round_id == round_id, RoundUnitAggregate.unit_id.in_(ids)))}
+
+
+# Above this many round units below a page's units, their states are read round-wide.
+ROUND_WIDE_UNITS = 2000
+
+
+def _stored_rounds(rounds: list[Round]) -> set[int]:
+    """The closed rounds whose aggregates are current (one query for their headers)."""
+    closed = {r.id: r for r in rounds if r.effective_status() == "closed"}
+    if not closed:
+        return set()
+    headers = db.session.scalars(select(RoundAggregate).where(
+        RoundAggregate.round_id.in_(closed)))
+    return {header.round_id for header in headers
+            if header.data_version == closed[header.round_id].data_version
+            and header.stamp == round_stamp(db.session, closed[header.round_id])}
+
+
+def _response_states(rounds: list[Round], units: list[Unit], round_units_below: int
+                     ) -> dict[int, list]:
+    """Per page unit and round: count, id sum and last id of the listed responses below
+    it (any response added, removed or rejected changes one of them); answers changed in
+    place raise the data version. Whichever way they are read, the numbers are the same:
+    a closed round's current aggregates, one round-wide GROUP BY for a broad page, or one
+    statement for every round and page unit."""
+    stored = _stored_rounds(rounds)
+    broad = round_units_below > ROUND_WIDE_UNITS
+    by_round = _live_states([r.id for r in rounds if r.id not in stored and not broad], units)
+    for round_ in rounds:
+        if round_.id in stored:
+            by_round[round_.id] = _stored_states(round_.id, units)
+        elif broad:
+            by_round[round_.id] = _round_wide_states(round_.id, units)
+    found: dict[int, list] = defaultdict(list)
+    for round_ in rounds:
+        states = by_round.get(round_.id, {})
+        for unit in units:
+            found[unit.id].append([round_.id, *[int(v or 0) for v in states.get(unit.id,
+                                                                               [0, 0, 0])]])
+    return found
 
 
 def _targets(round_id: int, units: list[Unit]) -> dict[int, list]:
@@ -190,8 +270,9 @@ def data_fingerprints(round_: Round, units: list[Unit], report_format: int,
     # (server/analytics/history.py): every round looked through is part of the material
     earlier = earlier_rounds(db.session, round_)
     shared = _round_material(round_, earlier, options)
-    states = _response_states([round_.id] + [r.id for r in earlier], units)
     targets = _targets(round_.id, units)
+    states = _response_states([round_, *earlier], units,
+                              sum(targets[unit.id][0][0] for unit in units if targets[unit.id]))
     tree = _tree_signature(units)
     channels = _channel_states(round_, units, utcnow())
     ids = {unit.id for unit in units}

@@ -6,6 +6,7 @@ from flask.views import MethodView
 
 from server.analytics.build import build_round_summary
 from server.api_blueprint import Blueprint
+from server.api_fields import Id
 from server.auth.api_auth import api_login_required, forbidden
 from server.errors import ApiError, ErrorSchema
 from server.extensions import db
@@ -25,6 +26,11 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class ReportQuerySchema(ma.Schema):
     lang = ma.fields.String(load_default="vi", validate=ma.validate.OneOf(
         LANGUAGES, error="Ngôn ngữ báo cáo phải là một trong: {choices}."))
+
+
+class ExportQuerySchema(ma.Schema):
+    unit = Id(load_default=None, metadata={
+        "description": "Only the responses of this unit and the units below it (a province, a commune)."})
 
 
 def _round_or_404(round_id: int) -> Round:
@@ -72,32 +78,49 @@ def _streamed(chunks):
     return stream_with_context(chunks)
 
 
-def _export_name(round_: Round, extension: str) -> str:
-    return f"phieu-{round_.slug or slugify(round_.title) or round_.id}.{extension}"
+def _export_name(round_: Round, unit: Unit | None, extension: str) -> str:
+    unit_part = f"-{slugify(unit.name)}" if unit is not None else ""
+    return f"phieu-{round_.slug or slugify(round_.title) or round_.id}{unit_part}.{extension}"
+
+
+def _export_unit(round_: Round, query) -> Unit | None:
+    """The unit an export is limited to (?unit=), or None for the whole round."""
+    if query["unit"] is None:
+        return None
+    unit = db.session.get(Unit, query["unit"])
+    if unit is None or not unit_in_round(round_, unit):
+        raise ApiError(404, "not_found", "Đơn vị không thuộc đợt khảo sát này.",
+                       {"message_en": "The unit is not part of this round."})
+    return unit
 
 
 @blp.route("/<int:round_id>/export.csv")
 class RoundExportCsv(MethodView):
     @api_login_required(roles=("admin",), allow_session=True)
+    @blp.arguments(ExportQuerySchema, location="query")
     @blp.response(200, description="Phiếu (CSV, UTF-8) / responses as CSV", content_type="text/csv")
-    def get(self, round_id):
-        """Every response of the round, one row each (admins)."""
+    def get(self, query, round_id):
+        """Every response of the round (or of `?unit=` and below), one row each (admins)."""
         round_ = _round_or_404(round_id)
-        rows = response_rows(export_plan(round_))
+        unit = _export_unit(round_, query)
+        rows = response_rows(export_plan(round_, unit))
         return _attachment(_streamed(csv_chunks(rows)), "text/csv; charset=utf-8",
-                           _export_name(round_, "csv"))
+                           _export_name(round_, unit, "csv"))
 
 
 @blp.route("/<int:round_id>/export.xlsx")
 class RoundExportXlsx(MethodView):
     @api_login_required(roles=("admin",), allow_session=True)
+    @blp.arguments(ExportQuerySchema, location="query")
     @blp.response(200, description="Phiếu (Excel) / responses as XLSX", content_type=XLSX_TYPE)
-    def get(self, round_id):
-        """Every response of the round, one row each, as an Excel workbook (admins)."""
+    def get(self, query, round_id):
+        """Every response of the round (or of `?unit=` and below), one row each, as an Excel
+        workbook (admins)."""
         round_ = _round_or_404(round_id)
-        rows = response_rows(export_plan(round_))
+        unit = _export_unit(round_, query)
+        rows = response_rows(export_plan(round_, unit))
         return _attachment(_streamed(xlsx_chunks(rows, "Phieu")), XLSX_TYPE,
-                           _export_name(round_, "xlsx"))
+                           _export_name(round_, unit, "xlsx"))
 
 
 # The headline figures as JSON ------------------------------------------------------------

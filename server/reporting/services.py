@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from reports.pdf import render_round_report
+from reports.summary import RoundSummary
 from server.analytics.build import SummaryOptions
 from server.database import UPSERT_INSERTS, in_read_request, is_lock_error, write_beside_read
 from server.db_types import utcnow
 from server.extensions import db
 from server.reporting import fingerprint
-from server.reporting.access import round_report_units
 from server.reporting.models import CachedReport
 from server.reporting.summaries import cached_summary
 from server.rounds.models import Round
@@ -95,17 +95,43 @@ def report_pdf(round_: Round, unit: Unit, lang: str = "vi") -> bytes:
     return pdf
 
 
+# --- pre-generation (server/reporting/pregeneration.py runs it, committing each report) ---
+
+def current_reports(round_: Round, data: dict[int, str],
+                    langs: tuple[str, ...]) -> set[tuple[int, str]]:
+    """(unit id, language) of the stored PDFs that are current for the units' data
+    fingerprints (`data`: unit id -> data fingerprint), in one query."""
+    if not data:
+        return set()
+    wanted = {fingerprint.for_language(value, lang): (unit_id, lang)
+              for unit_id, value in data.items() for lang in langs}
+    rows = db.session.execute(select(CachedReport.unit_id, CachedReport.lang,
+                                     CachedReport.fingerprint)
+                              .where(CachedReport.round_id == round_.id,
+                                     CachedReport.unit_id.in_(list(data)),
+                                     CachedReport.lang.in_(langs)))
+    return {(row.unit_id, row.lang) for row in rows
+            if wanted.get(row.fingerprint) == (row.unit_id, row.lang)}
+
+
+def report_summary(round_: Round, unit: Unit, data: str) -> RoundSummary:
+    """The unit's summary for that data: stored, or built once and stored (every language's
+    PDF is drawn from it)."""
+    summary, _ = cached_summary(round_, unit, data, summary_options())
+    return summary
+
+
+def make_report(round_: Round, unit: Unit, summary: RoundSummary, data: str, lang: str) -> None:
+    """Draw one language's PDF from the summary and store it; the caller commits."""
+    pdf = render_round_report(summary, lang)
+    _store(round_, unit, lang, fingerprint.for_language(data, lang), pdf)
+
+
 def pregenerate_round_reports(round_id: int) -> int:
-    """Make (and cache) every report of a closed round, in both languages; the caller
-    commits. Returns how many reports were made or found current."""
-    round_ = db.session.get(Round, round_id)
-    if round_ is None:
-        return 0
-    made = 0
-    for unit in round_report_units(round_):
-        for lang in PREGENERATED_LANGUAGES:
-            report_pdf(round_, unit, lang)
-            made += 1
-    round_.reports_generated_at = utcnow()
-    db.session.flush()
-    return made
+    """Make the pre-generated reports of a closed round in this process (one worker, each
+    report committed on its own); returns how many are now current. The scheduler and
+    `flask reports pregenerate` call server.reporting.pregeneration.run_pregeneration."""
+    from server.reporting.pregeneration import run_pregeneration
+
+    outcome = run_pregeneration(round_id, workers=1)
+    return outcome.made + outcome.skipped

@@ -14,7 +14,7 @@ from server.rounds import lifecycle
 from server.rounds.document import document_values, update_document
 from server.rounds.form_input import local_datetime, local_input, optional_number, whole_number
 from server.rounds.models import LATE_POLICIES, RecurringPlan, Round
-from server.rounds.overview import round_lines, unit_lines
+from server.rounds.overview import round_lines
 from server.rounds.planning_form import (
     DOCUMENT_LABELS,
     PlanForm,
@@ -24,6 +24,8 @@ from server.rounds.planning_form import (
 )
 from server.rounds.schemas import RoundDocumentSchema
 from server.rounds.services import TARGET_MAX, TARGET_MIN, RoundRuleError
+from server.rounds.unit_page import round_totals, round_unit_names, round_unit_page
+from server.suggestions.console_units import page_number, search_text
 from server.units.models import UNIT_KIND_LABELS
 
 bp = Blueprint("rounds_admin", __name__, url_prefix="/admin/rounds")
@@ -85,12 +87,24 @@ def plan_round():
     return render_template("admin/rounds/plan.html", error=None, **plan_page_context(form))
 
 
+def _listing_args() -> dict:
+    """The page and search of the round's unit list, from the address or (after saving
+    targets) the form that carried them, as url_for arguments."""
+    args = {"page": page_number(request.values.get("page")),
+            "q": search_text(request.values.get("q"))}
+    return {key: value for key, value in args.items() if value and value != 1}
+
+
 def _detail_page(round_: Round, error: str | None = None, status: int = 200):
     plan = db.session.get(RecurringPlan, round_.recurring_plan_id) \
         if round_.recurring_plan_id else None
+    args = _listing_args()
+    totals = round_totals(round_)
+    listing = round_unit_page(round_, args.get("page", 1), args.get("q", ""), totals.units)
     page = render_template("admin/rounds/detail.html", round=round_, plan=plan, error=error,
-                           state=round_.effective_status(utcnow()), units=unit_lines(round_),
-                           document=document_values(round_), document_labels=DOCUMENT_LABELS)
+                           state=round_.effective_status(utcnow()), totals=totals,
+                           listing=listing, document=document_values(round_),
+                           document_labels=DOCUMENT_LABELS)
     return page, status
 
 
@@ -100,16 +114,17 @@ def round_detail(round_id: int):
     return _detail_page(_round_or_404(round_id))
 
 
-def _act(round_id: int, change, done_vi: str, done_en: str):
+def _act(round_id: int, change, done_vi: str, done_en: str, **back):
     """Run one change on the round; on a refusal show the page again with the reason (400,
-    so nothing of the attempt is kept), else back to the page with a message."""
+    so nothing of the attempt is kept), else back to the page (`back`: its address
+    arguments) with a message."""
     round_ = _round_or_404(round_id)
     try:
         change(round_)
     except RoundRuleError as error:
         return _detail_page(round_, _message(error), 400)
     flash(tr(done_vi, done_en), "success")
-    return redirect(url_for(".round_detail", round_id=round_id))
+    return redirect(url_for(".round_detail", round_id=round_id, **back))
 
 
 def _when(field: str, vi: str, en: str):
@@ -162,20 +177,29 @@ def save_settings(round_id: int):
     return _act(round_id, _settings, "Đã lưu.", "Saved.")
 
 
+def _posted_targets() -> dict[int, str]:
+    """The target fields of the form ("target-<unit id>": the page of units it showed)."""
+    fields = {}
+    for field, value in request.form.items():
+        prefix, _, unit_id = field.partition("-")
+        if prefix == "target" and unit_id.isascii() and unit_id.isdigit() and len(unit_id) < 10:
+            fields[int(unit_id)] = value
+    return fields
+
+
 def _targets(round_: Round) -> None:
-    targets = {}
-    for line in unit_lines(round_):
-        field = f"target-{line.unit.id}"
-        if field in request.form:
-            targets[line.unit.id] = optional_number(request.form[field], TARGET_MIN, TARGET_MAX,
-                                                    line.unit.name, line.unit.name)
+    fields = _posted_targets()
+    names = round_unit_names(round_.id, set(fields))
+    targets = {unit_id: optional_number(value, TARGET_MIN, TARGET_MAX, names[unit_id],
+                                        names[unit_id])
+               for unit_id, value in fields.items() if unit_id in names}
     lifecycle.change_targets(round_, targets, _actor_id())
 
 
 @bp.post("/<int:round_id>/targets")
 @admin_required
 def save_targets(round_id: int):
-    return _act(round_id, _targets, "Đã lưu chỉ tiêu.", "Targets saved.")
+    return _act(round_id, _targets, "Đã lưu chỉ tiêu.", "Targets saved.", **_listing_args())
 
 
 def _document(round_: Round) -> None:

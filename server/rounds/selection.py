@@ -9,7 +9,7 @@ from sqlalchemy import select
 from server.extensions import db
 from server.rounds.services import RoundRuleError
 from server.units.models import Unit
-from server.units.services import slugify
+from server.units.services import slug_of_folded
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def _active_tree(root: Unit) -> dict[int | None, list[Unit]]:
     for unit in units:
         children[unit.parent_id].append(unit)
     for siblings in children.values():
-        siblings.sort(key=lambda unit: (slugify(unit.name), unit.id))
+        siblings.sort(key=lambda unit: (slug_of_folded(unit.name_folded), unit.id))
     return children
 
 
@@ -87,10 +87,10 @@ def root_choices() -> list[tuple[Unit, int]]:
     order, each with its depth."""
     parents = select(Unit.parent_id).where(Unit.is_active, Unit.parent_id.is_not(None))
     units = db.session.scalars(select(Unit).where(Unit.is_active, Unit.id.in_(parents))).all()
-    by_id = {unit.id: unit for unit in units}
-
-    def tree_order(unit: Unit) -> list[tuple[str, int]]:
-        line = [by_id[i] for i in unit.ancestor_ids if i in by_id] + [unit]
-        return [(slugify(u.name), u.id) for u in line]
-
-    return [(unit, len(unit.ancestor_ids)) for unit in sorted(units, key=tree_order)]
+    # each unit's own part of the key, slugified once (not once per descendant) from its
+    # stored folded name; each unit's ancestors read once, for its key and its depth
+    part = {unit.id: (slug_of_folded(unit.name_folded), unit.id) for unit in units}
+    above = {unit.id: unit.ancestor_ids for unit in units}
+    key = {unit.id: [part[i] for i in above[unit.id] if i in part] + [part[unit.id]]
+           for unit in units}
+    return [(unit, len(above[unit.id])) for unit in sorted(units, key=lambda u: key[u.id])]

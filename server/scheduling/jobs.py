@@ -101,17 +101,27 @@ def register_periodic_jobs(scheduler, now: datetime | None = None) -> None:
 
 
 def close_due_rounds(now: datetime) -> list[int]:
-    """Pre-generate the reports of rounds that have closed and not been reported yet, one
-    round per transaction (what is made is kept if a later round fails)."""
-    from server.reporting.services import pregenerate_round_reports
+    """Pre-generate the reports of rounds that have closed and not been reported yet
+    (server/reporting/pregeneration.py: fanned out over worker processes, each report
+    committed on its own). Returns the rounds whose reports are now all current; a round
+    with a report that failed stays due, and the next slot makes only what is missing.
+    A round another process is pre-generating right now is left to it."""
+    from server.reporting.pregeneration import run_pregeneration, running_elsewhere
     from server.rounds.services import rounds_due_for_reports
 
     done = []
     for round_id in rounds_due_for_reports(now):
-        pregenerate_round_reports(round_id)  # marks the round's reports_generated_at
-        db.session.commit()
-        done.append(round_id)
-        log.info("reports pre-generated for round %s", round_id)
+        if running_elsewhere(round_id):
+            log.info("reports of round %s are being pre-generated elsewhere: skipped", round_id)
+            continue
+        figures = run_pregeneration(round_id)
+        if figures.complete:
+            done.append(round_id)
+        else:
+            log.warning("round %s: %s of %s reports current, %s failed (last error: %s); "
+                        "the next slot makes the rest", round_id,
+                        figures.made + figures.skipped, figures.planned, figures.failed,
+                        figures.last_error)
     return done
 
 

@@ -4,6 +4,7 @@ them, and their posters. Services flush; the request commits."""
 import unicodedata
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from server.audit.services import record
 from server.auth.access import can_see_unit, visible_unit_ids
@@ -11,6 +12,7 @@ from server.db_types import utcnow
 from server.extensions import db
 from server.people.models import User
 from server.suggestions.codes import new_box_code
+from server.suggestions.console_units import ListPage, read_page, unit_name_holds
 from server.suggestions.models import SuggestionBox, SuggestionMessage
 from server.suggestions.rules import SuggestionRuleError
 from server.suggestions.topics import ensure_default_topics
@@ -26,12 +28,25 @@ def may_handle(user: User | None, unit: Unit) -> bool:
     return user is not None and user.role in HANDLING_ROLES and can_see_unit(user, unit)
 
 
-def visible_boxes(user: User, unit_id: int | None = None) -> list[SuggestionBox]:
-    query = select(SuggestionBox).where(SuggestionBox.unit_id.in_(visible_unit_ids(user)))
+def _visible(user: User, unit_id: int | None = None, unit_query: str = ""):
+    """The boxes the user handles, with their units read in the same query."""
+    query = select(SuggestionBox).join(SuggestionBox.unit).options(
+        contains_eager(SuggestionBox.unit)).where(SuggestionBox.unit_id.in_(visible_unit_ids(user)))
     if unit_id is not None:
         query = query.where(SuggestionBox.unit_id == unit_id)
-    return list(db.session.scalars(query.join(Unit).order_by(Unit.path, SuggestionBox.name,
-                                                             SuggestionBox.id)))
+    return query.where(unit_name_holds(unit_query)) if unit_query else query
+
+
+IN_ORDER = (Unit.path, SuggestionBox.name, SuggestionBox.id)
+
+
+def visible_boxes(user: User, unit_id: int | None = None) -> list[SuggestionBox]:
+    return list(db.session.scalars(_visible(user, unit_id).order_by(*IN_ORDER)))
+
+
+def boxes_page(user: User, number: int, unit_query: str = "") -> ListPage:
+    """One page of the boxes the user handles (those of units whose name holds the query)."""
+    return read_page(_visible(user, unit_query=unit_query), IN_ORDER, number, unit_query)
 
 
 def box_by_code(code: str) -> SuggestionBox | None:

@@ -12,14 +12,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from reports.sections.suggestions import (
-    NO_DATA,
-    STATUSES,
-    TOO_FEW,
-    SuggestionFigures,
-    TopicRow,
-)
+from reports.i18n import LANGUAGES, t
+from reports.sections.channel_opening import NO_DATA, TOO_FEW
+from reports.sections.suggestions import STATUSES, SuggestionFigures, TopicRow
 from server.analytics.suppression import complementary, primary
 from server.db_types import utcnow
 from server.extensions import db
@@ -27,8 +24,8 @@ from server.suggestions.models import SuggestionBox, SuggestionMessage, Suggesti
 from server.units.models import Unit
 
 WEEK = timedelta(days=7)
-NO_TOPIC_LABEL = {"vi": "Không chọn chủ đề", "en": "No topic chosen",
-                  "km": "មិនបានជ្រើសប្រធានបទ"}
+# The report's own words (reports/i18n.py), so that the panel and the PDF say the same.
+NO_TOPIC_LABEL = {lang: t("sb_no_topic", lang) for lang in LANGUAGES}
 
 
 def period_bounds(start: date, end: date, zone: str) -> tuple[datetime, datetime]:
@@ -82,13 +79,16 @@ def _suppress(cells: list[list[int]], row_totals: list[int], column_totals: list
 
 
 def suggestion_figures(unit: Unit, start: date, end: date, threshold: int, zone: str,
-                       now: datetime | None = None) -> SuggestionFigures:
+                       now: datetime | None = None,
+                       session: Session | None = None) -> SuggestionFigures:
+    """Read through `session` (the summary builder's; the request's by default)."""
+    session = session if session is not None else db.session
     now = now or utcnow()
     low, high = period_bounds(start, end, zone)
     scope = _scope(unit, low, high)
     base = {"unit_name": unit.name, "period_start": start, "period_end": end,
             "threshold": threshold}
-    grouped = db.session.execute(
+    grouped = session.execute(
         select(SuggestionMessage.topic_id, SuggestionMessage.status, func.count())
         .where(*scope).group_by(SuggestionMessage.topic_id, SuggestionMessage.status)).all()
     total = sum(count for _, _, count in grouped)
@@ -97,7 +97,7 @@ def suggestion_figures(unit: Unit, start: date, end: date, threshold: int, zone:
     if total < threshold:
         return SuggestionFigures(**base, withheld=TOO_FEW, total=None)
 
-    topics = {topic.id: topic for topic in db.session.scalars(select(SuggestionTopic))}
+    topics = {topic.id: topic for topic in session.scalars(select(SuggestionTopic))}
     topic_ids = sorted({topic_id for topic_id, _, _ in grouped},
                        key=lambda i: (i is None, topics[i].position if i in topics else 0, i or 0))
     cells = [[0] * len(STATUSES) for _ in topic_ids]
@@ -118,8 +118,8 @@ def suggestion_figures(unit: Unit, start: date, end: date, threshold: int, zone:
                           None if rows_hidden[r] else row_totals[r])
                  for r, topic_id in enumerate(topic_ids))
 
-    times = db.session.execute(select(SuggestionMessage.received_at,
-                                      SuggestionMessage.first_reply_at).where(*scope)).all()
+    times = session.execute(select(SuggestionMessage.received_at,
+                                   SuggestionMessage.first_reply_at).where(*scope)).all()
     waits = [(replied - received).total_seconds() / 3600 for received, replied in times
              if replied is not None]
     decided = [(received, replied) for received, replied in times

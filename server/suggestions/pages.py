@@ -1,7 +1,8 @@
 """The console's suggestion-box pages (/admin/suggestions), for admins and the officials of
 each unit: the boxes and the newest messages, a box with its poster and messages, one message
 (assign, reply, close, publish or withhold), the figures panel, and the topic list (admins).
-The rules are the services'; these views read forms and show results."""
+The rules are the services'; these views read forms and show results; a refusal re-renders
+the form's page with its message (_refused)."""
 
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -17,18 +18,18 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import select
 
 from server.admin.access import admin_required, staff_required
 from server.admin.i18n import tr
 from server.api_fields import ID_MAX
-from server.auth.access import visible_unit_ids
 from server.auth.web import current_web_user
 from server.db_types import utcnow
+from server.errors import RuleError
 from server.extensions import db
 from server.people.models import User
 from server.suggestions import boxes, handling, links, topics
 from server.suggestions.codes import format_receipt
+from server.suggestions.console_units import chosen_unit, page_number, search_text, unit_choices
 from server.suggestions.figures import suggestion_figures
 from server.suggestions.models import (
     MESSAGE_STATUSES,
@@ -53,7 +54,8 @@ DEFAULT_PERIOD_DAYS = 90
 def _labels():
     return {"status_label": lambda s: tr(*STATUS_LABELS[s]),
             "moderation_label": lambda m: tr(*MODERATION_LABELS[m]),
-            "statuses": MESSAGE_STATUSES, "format_receipt": format_receipt}
+            "statuses": MESSAGE_STATUSES, "format_receipt": format_receipt,
+            "status_labels": [tr(*STATUS_LABELS[s]) for s in MESSAGE_STATUSES]}
 
 
 def _id(text: str | None) -> int | None:
@@ -79,13 +81,6 @@ def _message_or_404(message_id: int) -> SuggestionMessage:
     return message
 
 
-def _units_for(user: User) -> list[Unit]:
-    """The active units the user handles, in tree order (where a box can be put up)."""
-    return list(db.session.scalars(
-        select(Unit).where(Unit.id.in_(visible_unit_ids(user)), Unit.is_active.is_(True))
-        .order_by(Unit.path)))
-
-
 def _status_filter() -> str | None:
     status = request.args.get("status") or None
     return status if status in MESSAGE_STATUSES else None
@@ -95,10 +90,14 @@ def _status_filter() -> str | None:
 
 def _overview(error: str | None = None, status: int = 200):
     user = _user()
-    found = boxes.visible_boxes(user)
-    page = render_template("suggestions/boxes.html", boxes=found,
-                           counts=boxes.message_counts([box.id for box in found]),
-                           units=_units_for(user), error=error, status_filter=_status_filter(),
+    listing = boxes.boxes_page(user, page_number(request.args.get("page")),
+                               search_text(request.args.get("q")))
+    selected = chosen_unit(user, request.args.get("unit") or request.form.get("unit_id"))
+    unit_query = search_text(request.args.get("unit_q"))
+    page = render_template("suggestions/boxes.html", listing=listing,
+                           counts=boxes.message_counts([box.id for box in listing.items]),
+                           units=unit_choices(user, selected, unit_query), selected=selected,
+                           unit_query=unit_query, error=error, status_filter=_status_filter(),
                            inbox=handling.visible_messages(user, _status_filter(), limit=50))
     return page, status
 
@@ -114,11 +113,9 @@ def overview():
 def create_box():
     unit = db.session.get(Unit, _id(request.form.get("unit_id")) or 0)
     if unit is None or not boxes.may_handle(_user(), unit):
-        return _overview(tr("Hãy chọn một đơn vị bạn quản lý.", "Choose a unit you manage."), 400)
-    try:
-        box = boxes.create_box(_user(), unit, request.form.get("name", ""))
-    except SuggestionRuleError as error:
-        return _overview(tr(error.message_vi, error.message_en), error.status)
+        raise SuggestionRuleError("unit_not_managed", "Hãy chọn một đơn vị bạn quản lý.",
+                                  "Choose a unit you manage.")
+    box = boxes.create_box(_user(), unit, request.form.get("name", ""))
     flash(tr("Đã tạo hòm thư. Hãy in áp phích để dán tại nơi đặt hòm thư.",
              "The box is made. Print its poster for the wall where it stands."), "success")
     return redirect(url_for(".box_detail", box_id=box.id))
@@ -144,11 +141,8 @@ def box_detail(box_id: int):
 def update_box(box_id: int):
     box = _box_or_404(box_id)
     state = request.form.get("is_open")
-    try:
-        boxes.update_box(box, _user(), name=request.form.get("name"),
-                         is_open=None if state is None else state == "1")
-    except SuggestionRuleError as error:
-        return _box_page(box, tr(error.message_vi, error.message_en), error.status)
+    boxes.update_box(box, _user(), name=request.form.get("name"),
+                     is_open=None if state is None else state == "1")
     flash(tr("Đã lưu.", "Saved."), "success")
     return redirect(url_for(".box_detail", box_id=box.id))
 
@@ -179,11 +173,7 @@ def message_detail(message_id: int):
 
 
 def _act(message_id: int, action, done_vi: str, done_en: str):
-    message = _message_or_404(message_id)
-    try:
-        action(message)
-    except SuggestionRuleError as error:
-        return _message_page(message, tr(error.message_vi, error.message_en), error.status)
+    action(_message_or_404(message_id))
     flash(tr(done_vi, done_en), "success")
     return redirect(url_for(".message_detail", message_id=message_id))
 
@@ -248,10 +238,11 @@ def panel_figures(unit: Unit, start: date, end: date):
 @staff_required
 def report():
     user = _user()
-    units = _units_for(user)
-    unit = db.session.get(Unit, _id(request.args.get("unit")) or 0)
-    if unit is None or unit.id not in {u.id for u in units}:
-        unit = units[0] if units else None
+    unit = chosen_unit(user, request.args.get("unit"))
+    unit_query = search_text(request.args.get("unit_q"))
+    units = unit_choices(user, unit, unit_query)
+    if unit is None and units:
+        unit = db.session.get(Unit, units[0].id)
     today = utcnow().astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).date()
     end = _day(request.args.get("to")) or today
     start = _day(request.args.get("from")) or end - timedelta(days=DEFAULT_PERIOD_DAYS)
@@ -261,7 +252,8 @@ def report():
         start, end = end - timedelta(days=DEFAULT_PERIOD_DAYS), end
     figures = panel_figures(unit, start, end) if unit is not None else None
     return render_template("suggestions/report.html", units=units, unit=unit, start=start,
-                           end=end, suggestion_figures=figures, error=error)
+                           end=end, suggestion_figures=figures, error=error,
+                           unit_query=unit_query)
 
 
 # --- topics (admins) ----------------------------------------------------------------------------
@@ -282,11 +274,8 @@ def topic_list():
 @admin_required
 def add_topic():
     form = request.form
-    try:
-        topics.add_topic(_user().id, form.get("key", ""), form.get("label_vi", ""),
-                         form.get("label_en"), form.get("label_km"))
-    except SuggestionRuleError as error:
-        return _topics_page(tr(error.message_vi, error.message_en), error.status)
+    topics.add_topic(_user().id, form.get("key", ""), form.get("label_vi", ""),
+                     form.get("label_en"), form.get("label_km"))
     flash(tr("Đã thêm chủ đề.", "Topic added."), "success")
     return redirect(url_for(".topic_list"))
 
@@ -299,11 +288,28 @@ def update_topic(topic_id: int):
         abort(404)
     form = request.form
     state = form.get("is_active")
-    try:
-        topics.update_topic(topic, _user().id, label_vi=form.get("label_vi"),
-                            label_en=form.get("label_en"), label_km=form.get("label_km"),
-                            is_active=None if state is None else state == "1")
-    except SuggestionRuleError as error:
-        return _topics_page(tr(error.message_vi, error.message_en), error.status)
+    topics.update_topic(topic, _user().id, label_vi=form.get("label_vi"),
+                        label_en=form.get("label_en"), label_km=form.get("label_km"),
+                        is_active=None if state is None else state == "1")
     flash(tr("Đã lưu.", "Saved."), "success")
     return redirect(url_for(".topic_list"))
+
+
+# --- refusals -----------------------------------------------------------------------------------
+
+TOPIC_ENDPOINTS = ("suggestions_admin.add_topic", "suggestions_admin.update_topic")
+
+
+@bp.errorhandler(RuleError)
+def _refused(error: RuleError):
+    """A refusal (the form's or a service's): the page the form was sent from, again, with
+    the message and the refusal's status. The request's work is already rolled back."""
+    message = tr(error.message_vi, error.message_en)
+    args = request.view_args or {}
+    if "message_id" in args:
+        return _message_page(_message_or_404(args["message_id"]), message, error.status)
+    if "box_id" in args:
+        return _box_page(_box_or_404(args["box_id"]), message, error.status)
+    if request.endpoint in TOPIC_ENDPOINTS:
+        return _topics_page(message, error.status)
+    return _overview(message, error.status)

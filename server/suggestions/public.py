@@ -8,17 +8,16 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from reports.masking import mask_comment
 from server.suggestions import boxes, handling
 from server.suggestions.codes import format_receipt, normalise_box_code, normalise_receipt
-from server.suggestions.public_i18n import LANGUAGE_NAMES, LANGUAGES, public_lang, words
+from server.suggestions.public_i18n import page_words, public_lang, words
 from server.suggestions.topics import active_topics
 
 bp = Blueprint("suggestions_public", __name__, url_prefix="/y-kien")
+bp.context_processor(page_words)
 
 
 def _missing(key: str):
-    lang = public_lang()
-    return render_template("suggestions/public_missing.html", lang=lang, w=words(lang),
-                           message=words(lang)[key], languages=LANGUAGES,
-                           language_names=LANGUAGE_NAMES), 404
+    return render_template("suggestions/public_missing.html",
+                           message=words(public_lang())[key]), 404
 
 
 @bp.get("/<code>")
@@ -27,28 +26,23 @@ def box_page(code: str):
     box = boxes.box_by_code(normal) if normal else None
     if box is None or not box.is_open:
         return _missing("missing_box")
-    lang = public_lang()
     published = [(mask_comment(message.body), message.replies)
                  for message in handling.published_messages(box)]
-    return render_template("suggestions/public_box.html", box=box, lang=lang, w=words(lang),
-                           topics=active_topics(), published=published, languages=LANGUAGES,
-                           language_names=LANGUAGE_NAMES,
-                           submit_url=url_for("suggestion_boxes.PublicSubmission",
-                                              code=box.code))
+    return render_template("suggestions/public_box.html", box=box, topics=active_topics(),
+                           published=published,
+                           submit_url=url_for("suggestion_boxes.PublicSubmission", code=box.code))
 
 
 @bp.get("/theo-doi")
 def follow_up_form():
     """The form where a receipt is typed; with ?ma= it goes to that receipt's page."""
-    lang = public_lang()
     typed = request.args.get("ma")
     if typed is not None:
         receipt = normalise_receipt(typed)
         if receipt:
-            return redirect(url_for(".follow_up", receipt=receipt, lang=lang))
+            return redirect(url_for(".follow_up", receipt=receipt, lang=public_lang()))
         return _missing("missing_receipt")
-    return render_template("suggestions/public_follow_up.html", lang=lang, w=words(lang),
-                           message=None, languages=LANGUAGES, language_names=LANGUAGE_NAMES)
+    return render_template("suggestions/public_follow_up.html", message=None)
 
 
 @bp.get("/theo-doi/<receipt>")
@@ -57,7 +51,5 @@ def follow_up(receipt: str):
     message = handling.message_by_receipt(normal) if normal else None
     if message is None:
         return _missing("missing_receipt")
-    lang = public_lang()
-    return render_template("suggestions/public_follow_up.html", lang=lang, w=words(lang),
-                           message=message, receipt=format_receipt(message.receipt_code),
-                           languages=LANGUAGES, language_names=LANGUAGE_NAMES)
+    return render_template("suggestions/public_follow_up.html", message=message,
+                           receipt=format_receipt(message.receipt_code))

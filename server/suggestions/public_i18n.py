@@ -1,12 +1,14 @@
-"""The words of the residents' pages (/y-kien/...): Vietnamese, English and Khmer, chosen
-with ?lang= (Vietnamese by default). The page's script gets its words from the page."""
+"""The words of the residents' pages (/y-kien/...): one table, a row per word in
+Vietnamese, English and Khmer (LANGUAGES' order), the language switcher's names included.
+The language is chosen with ?lang= (Vietnamese by default); the page's script gets its words
+from the page."""
 
 from flask import request
 
 LANGUAGES = ("vi", "en", "km")
-LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English", "km": "ភាសាខ្មែរ"}
 
 _WORDS: dict[str, tuple[str, str, str]] = {
+    "language_name": ("Tiếng Việt", "English", "ភាសាខ្មែរ"),
     "title": ("Hòm thư góp ý", "Suggestion box", "ប្រអប់សំបុត្រយោបល់"),
     "intro": ("Ý kiến của ông/bà được gửi ẩn danh tới chính quyền địa phương. Không cần đăng "
               "nhập, không cần ghi tên.",
@@ -86,3 +88,11 @@ def public_lang() -> str:
 def words(lang: str) -> dict[str, str]:
     index = LANGUAGES.index(lang)
     return {key: values[index] for key, values in _WORDS.items()}
+
+
+def page_words() -> dict:
+    """What every residents' page is rendered with: the request's language, its words, and
+    the language switcher (each language named in itself)."""
+    lang = public_lang()
+    return {"lang": lang, "w": words(lang), "languages": LANGUAGES,
+            "language_names": dict(zip(LANGUAGES, _WORDS["language_name"], strict=True))}

@@ -12,7 +12,6 @@ from server.people.models import User
 from server.suggestions import boxes, handling, intake, links, settings, topics
 from server.suggestions.codes import format_receipt, normalise_box_code
 from server.suggestions.models import SuggestionBox, SuggestionMessage, SuggestionTopic
-from server.suggestions.rules import SuggestionRuleError
 from server.suggestions.schemas import (
     AssignSchema,
     BoxCreateSchema,
@@ -41,11 +40,6 @@ STAFF = ("admin", "official")
 @blp.record_once
 def _configure(state) -> None:
     settings.configure(state.app)
-
-
-def _api_error(error: SuggestionRuleError) -> ApiError:
-    return ApiError(error.status, error.code, error.message_vi,
-                    {"message_en": error.message_en, **error.details})
 
 
 def _not_found(what_vi: str, what_en: str, code: str = "not_found") -> ApiError:
@@ -109,10 +103,7 @@ class Boxes(MethodView):
         if unit is None:
             raise ApiError(400, "unknown_unit", "Không tìm thấy đơn vị.",
                            {"message_en": "The unit does not exist."})
-        try:
-            return _box_out(boxes.create_box(g.current_user, unit, body["name"]), {})
-        except SuggestionRuleError as error:
-            raise _api_error(error) from None
+        return _box_out(boxes.create_box(g.current_user, unit, body["name"]), {})
 
 
 @blp.route("/<int:box_id>")
@@ -128,20 +119,14 @@ class Box(MethodView):
     @blp.response(200, BoxSchema)
     def patch(self, body, box_id):
         """Rename a box, close it (its page then answers 404) or reopen it."""
-        try:
-            return _box_out(boxes.update_box(_box(box_id), g.current_user, name=body.get("name"),
-                                             is_open=body.get("is_open")))
-        except SuggestionRuleError as error:
-            raise _api_error(error) from None
+        return _box_out(boxes.update_box(_box(box_id), g.current_user, name=body.get("name"),
+                                         is_open=body.get("is_open")))
 
     @api_login_required(roles=STAFF)
     @blp.response(204)
     def delete(self, box_id):
         """Delete a box no one has written to (409 otherwise: close it instead)."""
-        try:
-            boxes.delete_box(_box(box_id), g.current_user)
-        except SuggestionRuleError as error:
-            raise _api_error(error) from None
+        boxes.delete_box(_box(box_id), g.current_user)
 
 
 @blp.route("/<int:box_id>/poster.pdf")
@@ -180,13 +165,6 @@ class Message(MethodView):
         return _message_out(_message(message_id))
 
 
-def _act(action):
-    try:
-        return action()
-    except SuggestionRuleError as error:
-        raise _api_error(error) from None
-
-
 @blp.route("/messages/<int:message_id>/assign")
 class Assign(MethodView):
     @api_login_required(roles=STAFF)
@@ -199,7 +177,7 @@ class Assign(MethodView):
         if assignee is None:
             raise ApiError(400, "unknown_user", "Không tìm thấy người được giao.",
                            {"message_en": "The assignee does not exist."})
-        _act(lambda: handling.assign(message, g.current_user, assignee))
+        handling.assign(message, g.current_user, assignee)
         return _message_out(message)
 
 
@@ -211,7 +189,7 @@ class Replies(MethodView):
     def post(self, body, message_id):
         """Reply: the resident reads it on the follow-up page with their receipt code."""
         message = _message(message_id)
-        _act(lambda: handling.reply(message, g.current_user, body["body"]))
+        handling.reply(message, g.current_user, body["body"])
         return _message_out(message)
 
 
@@ -222,7 +200,7 @@ class Close(MethodView):
     def post(self, message_id):
         """Close the message (no more replies)."""
         message = _message(message_id)
-        _act(lambda: handling.close(message, g.current_user))
+        handling.close(message, g.current_user)
         return _message_out(message)
 
 
@@ -234,7 +212,7 @@ class Moderation(MethodView):
     def post(self, body, message_id):
         """Publish the message (masked, with its replies) on the box's page, or withhold it."""
         message = _message(message_id)
-        _act(lambda: handling.moderate(message, g.current_user, body["action"] == "publish"))
+        handling.moderate(message, g.current_user, body["action"] == "publish")
         return _message_out(message)
 
 
@@ -253,8 +231,8 @@ class Topics(MethodView):
     @blp.response(201, TopicSchema)
     def post(self, body):
         """Add a topic (admin)."""
-        return _act(lambda: topics.add_topic(g.current_user.id, body["key"], body["label_vi"],
-                                             body["label_en"], body["label_km"]))
+        return topics.add_topic(g.current_user.id, body["key"], body["label_vi"],
+                                body["label_en"], body["label_km"])
 
 
 @blp.route("/topics/<int:topic_id>")
@@ -267,7 +245,7 @@ class Topic(MethodView):
         topic = db.session.get(SuggestionTopic, topic_id)
         if topic is None:
             raise _not_found("chủ đề", "Topic")
-        return _act(lambda: topics.update_topic(topic, g.current_user.id, **body))
+        return topics.update_topic(topic, g.current_user.id, **body)
 
 
 # --- the public submission ----------------------------------------------------------------------
@@ -302,7 +280,7 @@ class PublicSubmission(MethodView):
         submission = intake.Submission(
             client_uuid=str(body["client_uuid"]), message=body["message"], topic=body["topic"],
             rating=body["rating"], contact=body["contact"], honeypot=body["website"])
-        message, created = _act(lambda: intake.receive(box, submission))
+        message, created = intake.receive(box, submission)
         if not created:
             intake.give_back(address, box_code)
         current_app.logger.info("suggestion %s box %s: %s", message.id, box.id,

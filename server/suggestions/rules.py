@@ -1,13 +1,9 @@
 """The refusals of the suggestion box, each with a message a person understands (Vietnamese
-first), shared by the API, the console and the public page."""
+first). The API answers them with the error shape (server/errors.py); the console's pages
+re-render their form with the message (server/suggestions/pages.py)."""
+
+from server.errors import RuleError
 
 
-class SuggestionRuleError(ValueError):
-    def __init__(self, code: str, message_vi: str, message_en: str, status: int = 400,
-                 details: dict | None = None):
-        super().__init__(code)
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
-        self.status = status
-        self.details = details or {}
+class SuggestionRuleError(RuleError):
+    """A refusal of the suggestion box's rules."""

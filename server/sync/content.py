@@ -58,15 +58,16 @@ def content_hash(round_id: int, form_version_id: int, unit_id: int, started_at: 
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def prepare(item: dict) -> Submission:
-    """A loaded SubmissionSchema item as a Submission: canonical UUID, NFC, UTC, hashed."""
-    answers = nfc(item["answers"])
+def prepare(item: dict, is_nfc: bool = False) -> Submission:
+    """A loaded SubmissionSchema item as a Submission: canonical UUID, NFC (unless the
+    caller knows it is already: is_nfc), UTC, hashed."""
+    answers = item["answers"] if is_nfc else nfc(item["answers"])
     started_at = item["started_at"].astimezone(UTC) if item["started_at"] else None
     completed_at = item["completed_at"].astimezone(UTC)
     return Submission(
         uuid=str(uuid.UUID(item["uuid"])), sent_uuid=item["uuid"], round_id=item["round_id"],
         form_version_id=item["form_version_id"], unit_id=item["unit_id"],
         started_at=started_at, completed_at=completed_at, answers=answers,
-        client=nfc(dict(item.get("client") or {})),
+        client=dict(item.get("client") or {}) if is_nfc else nfc(dict(item.get("client") or {})),
         content_hash=content_hash(item["round_id"], item["form_version_id"], item["unit_id"],
                                   started_at, completed_at, answers))

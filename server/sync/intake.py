@@ -13,14 +13,15 @@ flat list of scalars (a select_multiple); nothing deeper is an answer to any que
 """
 
 import math
+import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, tzinfo
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 
 from server.api_fields import ID_MAX, ID_MIN
-from server.sync.text_hygiene import BrokenText, clean_text
+from server.sync.text_hygiene import BrokenText, clean_text, needs_care
 
 ID_FIELDS = ("round_id", "form_version_id", "unit_id")
 TIME_FIELDS = ("started_at", "completed_at")
@@ -52,10 +53,12 @@ MESSAGES = {
 
 @dataclass(slots=True)
 class Admission:
-    """An item as it may be stored (item), or its reasons for refusal (errors)."""
+    """An item as it may be stored (item), or its reasons for refusal (errors). `nfc`: its
+    text is NFC already (content.prepare need not normalise it again)."""
 
     item: dict | None
     errors: list = field(default_factory=list)
+    nfc: bool = False
 
 
 def _error(code: str, question: str | None = None, **params) -> dict:
@@ -69,10 +72,14 @@ def _id_errors(item: dict) -> list:
             if not ID_MIN <= item[name] <= ID_MAX]
 
 
-def _time_errors(item: dict) -> list:
+def local_zone() -> tzinfo:
+    """The display time zone (the phone's "today"); looked up once per batch."""
+    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+
+
+def _time_errors(item: dict, local: tzinfo) -> list:
     """Times must survive the moves the checks make: to UTC, and to local time (the phone's
     "today" for form logic)."""
-    local = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
     errors = []
     for name in TIME_FIELDS:
         moment = item.get(name)
@@ -140,11 +147,46 @@ def _clean_client(client: dict) -> tuple[dict, list]:
     return cleaned, errors
 
 
-def admit(item: dict) -> Admission:
+def _plain_texts(answers: dict, client: dict) -> list[str] | None:
+    """Every text in the answers (names too) and the client info when each answer has its
+    shape (a scalar, or a flat list of scalars) and no number is infinite; None otherwise."""
+    texts = list(answers)
+    for value in answers.values():
+        for scalar in value if isinstance(value, list) else (value,):
+            if isinstance(scalar, str):
+                texts.append(scalar)
+            elif isinstance(scalar, float):
+                if not math.isfinite(scalar):
+                    return None
+            elif not (scalar is None or isinstance(scalar, bool | int)):
+                return None
+    texts.extend(client)
+    texts.extend(value for value in client.values() if isinstance(value, str))
+    return texts
+
+
+def _stored_as_sent(answers: dict, client: dict) -> bool:
+    """Whether cleaning would keep every text as it is and it is NFC already: the usual
+    case, told by one scan of all the text joined. LF joins them: the cleaning keeps it,
+    and it neither composes nor reorders with its neighbours, so the whole is NFC exactly
+    when every part is."""
+    texts = _plain_texts(answers, client)
+    if texts is None:
+        return False
+    joined = "\n".join(texts)
+    return not needs_care(joined) and (joined.isascii() or unicodedata.is_normalized("NFC", joined))
+
+
+def admit(item: dict, local: tzinfo | None = None) -> Admission:
     """A loaded SubmissionSchema item, cleaned for storing, or refused with every reason."""
-    errors = _id_errors(item) + _time_errors(item)
+    errors = _id_errors(item) + _time_errors(item, local or local_zone())
+    client = dict(item.get("client") or {})
+    if _stored_as_sent(item["answers"], client):
+        if errors:
+            return Admission(None, errors)
+        return Admission({**item, "answers": dict(item["answers"]), "client": client}, nfc=True)
     answers, answer_errors = _clean_answers(item["answers"])
-    client, client_errors = _clean_client(dict(item.get("client") or {}))
+    client, client_errors = _clean_client(client)
     errors += answer_errors + client_errors
     if errors:
         return Admission(None, errors)

@@ -1,10 +1,11 @@
 """The sync API's request and response bodies (marshmallow; also the OpenAPI document)."""
 
 import uuid
-from datetime import UTC
+from datetime import UTC, datetime
 
 import marshmallow as ma
 from flask import current_app
+from marshmallow.utils import is_aware
 
 from server.api_fields import ID_MAX, ID_RANGE, BoundedInteger, Id
 from server.errors import ApiError
@@ -49,8 +50,82 @@ class SubmissionSchema(ma.Schema):
     client = ma.fields.Nested(ClientInfoSchema, load_default=dict)
 
 
+CLIENT_TEXT_MAX = {"app_version": 64, "device": 200}  # ClientInfoSchema's Length limits
+ID_NAMES = ("round_id", "form_version_id", "unit_id")
+
+
+def _plain_time(value) -> datetime | None:
+    """An AwareDateTime's load of a plain ISO text, or None (let marshmallow judge it)."""
+    if type(value) is not str:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if is_aware(moment) else moment.replace(tzinfo=UTC)
+
+
+def _plain_client(client) -> dict | None:
+    """ClientInfoSchema's load of a dict of short texts, or None."""
+    if type(client) is not dict:
+        return None
+    loaded = {}
+    for name, limit in CLIENT_TEXT_MAX.items():
+        value = client.get(name, "")
+        if type(value) is not str or len(value) > limit:
+            return None
+        loaded[name] = value
+    return loaded
+
+
+def plain_submission(item) -> dict | None:
+    """What SubmissionSchema().load(item) returns, for an item that passes it as every
+    phone's item does (exact types, a valid UUID, ISO times); None for anything else,
+    which the schema itself then loads or refuses. Nine checks instead of marshmallow's
+    machinery: a fifth of an upload's CPU went into loading the batch."""
+    if type(item) is not dict:
+        return None
+    sent_uuid, answers = item.get("uuid"), item.get("answers")
+    if type(sent_uuid) is not str or type(answers) is not dict:
+        return None
+    try:
+        uuid.UUID(sent_uuid)
+    except ValueError:
+        return None
+    ids = [item.get(name) for name in ID_NAMES]
+    if any(type(value) is not int for value in ids):
+        return None
+    started = item.get("started_at")
+    if started is not None:
+        started = _plain_time(started)
+        if started is None:
+            return None
+    completed = _plain_time(item.get("completed_at"))
+    client = _plain_client(item["client"]) if "client" in item else {}
+    if completed is None or client is None:
+        return None
+    return {"uuid": sent_uuid, "round_id": ids[0], "form_version_id": ids[1], "unit_id": ids[2],
+            "started_at": started, "completed_at": completed, "answers": dict(answers),
+            "client": client}
+
+
+class SubmissionList(ma.fields.List):
+    """A list of SubmissionSchema items, loaded by plain_submission when every item is
+    plain; otherwise by the schema, so its errors are exactly the schema's."""
+
+    def __init__(self, **kwargs):
+        super().__init__(ma.fields.Nested(SubmissionSchema), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if type(value) is list:
+            loaded = [plain_submission(item) for item in value]
+            if None not in loaded:
+                return loaded
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class SubmissionBatchSchema(ma.Schema):
-    submissions = ma.fields.List(ma.fields.Nested(SubmissionSchema), required=True)
+    submissions = SubmissionList(required=True)
 
     @ma.pre_load
     def refuse_oversized_batch(self, data, **kwargs):

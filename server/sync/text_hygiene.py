@@ -24,15 +24,25 @@ import re
 _INVISIBLE_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # json.loads joins a valid surrogate pair into one character: any surrogate left is lone.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Whatever clean_text changes or refuses (C0 controls but tab and LF, so CR too; surrogates):
+# one scan tells that most text is stored as sent.
+_NEEDS_CARE = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff]")
 
 
 class BrokenText(ValueError):
     """The text holds a lone surrogate: not a character, so it cannot be stored."""
 
 
+def needs_care(text: str) -> bool:
+    """Whether clean_text would change or refuse the text (False: it is kept as sent)."""
+    return _NEEDS_CARE.search(text) is not None
+
+
 def clean_text(text: str) -> str:
     """The text without invisible controls and with LF line breaks; BrokenText when it
     holds a lone surrogate."""
+    if not _NEEDS_CARE.search(text):
+        return text
     if _SURROGATE.search(text):
         raise BrokenText(text)
     if "\r" in text:

@@ -1,6 +1,8 @@
+import unicodedata
+
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy import true as sa_true
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from server.extensions import db
 
@@ -24,17 +26,42 @@ UNIT_KIND_LABELS = {
 }
 
 
+def fold(text: str) -> str:
+    """Lower case without accents, for matching: 'Phường Bến Nghé' -> 'phuong ben nghe'."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(text.lower().split())
+
+
+def matchable(folded: str) -> bool:
+    """Whether a folded query could be found in a stored name: none holds NUL or a lone
+    surrogate (PostgreSQL cannot even compare text holding them)."""
+    return not any(ch == "\x00" or "\ud800" <= ch <= "\udfff" for ch in folded)
+
+
+def _folded_name(context) -> str:
+    """The folded name of a row inserted without the ORM (the importer's and loaders' bulk
+    inserts); the ORM sets it through Unit.name's validator."""
+    return fold(context.get_current_parameters()["name"])
+
+
 class Unit(db.Model):
     __tablename__ = "units"
     # `path LIKE '/1/5/%'` can use a btree index under PostgreSQL only with the pattern
     # operator class when the database collation is not C (ix_units_path serves ORDER BY
     # path); elsewhere this is a plain second index on the path.
+    # The folded name is searched with LIKE '%term%' (a scan of short strings, fast enough at
+    # national scale); its index serves prefix searches.
     __table_args__ = (Index("ix_units_path_pattern", "path",
-                            postgresql_ops={"path": "varchar_pattern_ops"}),)
+                            postgresql_ops={"path": "varchar_pattern_ops"}),
+                      Index("ix_units_name_folded", "name_folded",
+                            postgresql_ops={"name_folded": "varchar_pattern_ops"}))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # fold(name), kept by the database so a search is one query: set with every name.
+    name_folded: Mapped[str] = mapped_column(String(200), default=_folded_name)
     kind: Mapped[str] = mapped_column(String(32))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     # Materialised path of ids ("/1/5/23/"): all descendants in one LIKE query.
@@ -44,6 +71,11 @@ class Unit(db.Model):
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Unit"]] = relationship(back_populates="parent", order_by="Unit.name")
+
+    @validates("name")
+    def _fold_name(self, _key: str, name: str) -> str:
+        self.name_folded = fold(name)
+        return name
 
     @property
     def ancestor_ids(self) -> list[int]:

@@ -11,7 +11,7 @@ from sqlalchemy import Select, case, func, literal, select, update
 from server.audit.services import record
 from server.extensions import db
 from server.sync.text_hygiene import clean_text
-from server.units.models import UNIT_KINDS, Unit
+from server.units.models import UNIT_KINDS, Unit, fold
 
 # Codes are identifiers people type and files carry (official codes are digits): compared
 # in lower case. The API's schema uses the same pattern.
@@ -33,14 +33,12 @@ class UnitRuleError(ValueError):
 
 def slugify(text: str) -> str:
     """ASCII slug of a Vietnamese name: 'Phường Bến Nghé' -> 'phuong-ben-nghe'."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    return slug_of_folded(fold(text))
 
 
-def fold(text: str) -> str:
-    """Lower case without accents, for matching: 'Phường Bến Nghé' -> 'phuong ben nghe'."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(text.lower().split())
+def slug_of_folded(folded: str) -> str:
+    """The slug of a name already folded (a unit's stored name_folded): no second folding."""
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
 
 
 def normalise_code(text: str) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.units.models import Unit
+from server.units.models import Unit, matchable
 from server.units.services import fold
 
 TREE_LIMIT = 3000        # units on one tree page; deeper levels are opened one subtree at a time
@@ -35,15 +35,22 @@ class TreeNode:
 
 def natural_key(name: str) -> list:
     """'Tổ 2' before 'Tổ 10'; accents and case do not decide the order."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", fold(name))]
+    return _natural_parts(fold(name))
+
+
+def _natural_parts(folded: str) -> list:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", folded)]
 
 
 _DEPTH = func.length(Unit.path) - func.length(func.replace(Unit.path, "/", "")) - 1
 
 
-def _nodes(root: Unit | None = None, max_depth: int | None = None) -> list[TreeNode]:
+def _nodes(root: Unit | None = None, max_depth: int | None = None,
+           ids: list[int] | None = None) -> list[TreeNode]:
     query = select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.is_active, Unit.path,
                    Unit.parent_id)
+    if ids is not None:
+        query = query.where(Unit.id.in_(ids))
     if root is not None:
         query = query.where(Unit.path.startswith(root.path, autoescape=True))
     if max_depth is not None:
@@ -122,17 +129,27 @@ class Found:
 
 def search_units(query: str, limit: int = SEARCH_LIMIT) -> list[Found]:
     """Units whose name or code holds the query, accents and case ignored; an exact code
-    first."""
+    first. The database matches the stored folded names; only the hits are read."""
     wanted = fold(query or "")
-    if not wanted:
+    if not wanted or not matchable(wanted):
         return []
-    nodes = _nodes()
-    names = {node.id: node.name for node in nodes}
-    matches = [node for node in nodes if wanted in fold(node.name) or wanted in node.code]
-    matches.sort(key=lambda node: (node.code != wanted, natural_key(node.name)))
+    # only the three columns the order needs are read for every hit ("a" holds nearly all)
+    hits = db.session.execute(
+        select(Unit.id, Unit.code, Unit.name_folded)
+        .where(Unit.name_folded.contains(wanted, autoescape=True)
+               | Unit.code.contains(wanted, autoescape=True))
+        .order_by(Unit.id)).all()
+    # name_folded is fold(name): the natural order without folding every name again
+    hits.sort(key=lambda row: (row.code != wanted, _natural_parts(row.name_folded)))
+    shown = [row.id for row in hits[:limit]]
+    by_id = {node.id: node for node in _nodes(ids=shown)} if shown else {}
+    nodes = [by_id[unit_id] for unit_id in shown]
+    above = {int(part) for node in nodes for part in node.path.strip("/").split("/")[:-1]}
+    names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(above))).all()) \
+        if above else {}
     return [Found(node, [names[int(part)] for part in node.path.strip("/").split("/")[:-1]
                          if int(part) in names])
-            for node in matches[:limit]]
+            for node in nodes]
 
 
 def parent_choices(moving: Unit | None = None) -> list[TreeNode] | None:

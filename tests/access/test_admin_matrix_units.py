@@ -109,6 +109,10 @@ def test_odd_input_is_never_a_500(app, client, world):
                   "q=%F0%9F%98%80", "parent_id=abc"):
         assert browser.get(f"/admin/units/?{query}").status_code == 200, query
     assert browser.get("/admin/units/new?parent_id=%00").status_code == 200
+    # the other unit searches on the stored folded names
+    for path in ("/admin/kiosks/?q=%00", "/admin/kiosks/?unit_q=%00", "/admin/suggestions/?q=%00",
+                 "/admin/suggestions/?unit_q=%ED%A0%80"):
+        assert browser.get(path).status_code == 200, path
     token = csrf_token(browser)
     for path, fields in (
             ("/admin/units/new", {"name": "\x00", "kind": "village"}),

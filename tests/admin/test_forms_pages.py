@@ -93,7 +93,8 @@ def test_the_editor_page_is_the_designer_shell_with_a_fallback(browser, factory,
     assert f'data-draft-id="{draft.id}"' in mount
     assert f'data-api="/api/v1/form-drafts/{draft.id}"' in mount
     assert 'data-languages="vi,en,km"' in mount
-    assert '<script type="module" src="/static/admin/designer/main.js"></script>' in page
+    assert re.search(r'<script type="module" src="/static/admin/designer/main\.js\?v=[0-9a-f]{12}">'
+                     r'</script>', page)
     assert 'name="definition"' in page and 'name="revision" value="1"' in page
     fallback = re.search(r'<textarea id="definition-text"[^>]*>(.*?)</textarea>', page, re.S)
     assert json.loads(html.unescape(fallback.group(1))) == DEFAULT

@@ -104,3 +104,54 @@ def test_officials_and_volunteers_cannot_browse(client, web_login, world):
     web_login(world.users["official_a"])
     assert client.get("/admin/responses/").status_code == 403
     assert client.get(f"/admin/responses/{world.responses['A1-0'].id}").status_code == 403
+
+
+def _unit_options(html: str) -> list[str]:
+    select = html.split('<select name="unit">')[1].split("</select>")[0]
+    return [name.strip() for name in re.findall(r"<option value=\"\d+\"[^>]*>([^<]*)</option>",
+                                                select)]
+
+
+def test_the_unit_filter_opens_a_level_at_a_time(client, web_login, world):
+    """A national round has 36,000 units: the filter lists the top, the way down to the
+    chosen unit and the units just below it, only those of the round."""
+    web_login(world.users["admin"])
+    r = world.round.id
+    first = _unit_options(client.get(f"/admin/responses/?round={r}").get_data(as_text=True))
+    assert first == ["Tỉnh Ninh Bình", "— Phường Hoa Lư", "— Xã Gia Viễn"]   # not Yên Mô
+    ward = world.units["A"].id
+    opened = client.get(f"/admin/responses/?round={r}&unit={ward}").get_data(as_text=True)
+    assert _unit_options(opened) == [
+        "Tỉnh Ninh Bình", "— Phường Hoa Lư", "— — Tổ dân phố 1", "— — Tổ dân phố 2",
+        "— — Tổ dân phố 10", "— Xã Gia Viễn"]
+    assert f'<option value="{ward}" selected>' in opened
+
+
+def _volunteer_options(html: str) -> list[str]:
+    if '<select name="volunteer">' not in html:
+        return []
+    select = html.split('<select name="volunteer">')[1].split("</select>")[0]
+    return re.findall(r"<option value=\"\d+\"[^>]*>([^<(]*)", select)
+
+
+def test_the_volunteer_filter_lists_those_below_the_unit_and_never_too_many(
+        client, web_login, world, monkeypatch):
+    from server.sync import pages
+    web_login(world.users["admin"])
+    r = world.round.id
+    every = _volunteer_options(client.get(f"/admin/responses/?round={r}").get_data(as_text=True))
+    assert len(every) == 2 and "Trần Thị Bình " in every
+    below_b = client.get(f"/admin/responses/?round={r}&unit={world.units['B'].id}")
+    assert _volunteer_options(below_b.get_data(as_text=True)) == ["Trần Thị Bình "]
+    monkeypatch.setattr(pages, "VOLUNTEER_CHOICES_MAX", 1)
+    crowded = client.get(f"/admin/responses/?round={r}").get_data(as_text=True)
+    assert _volunteer_options(crowded) == []
+    assert "Chọn đơn vị để lọc theo tình nguyện viên." in crowded
+    narrowed = client.get(f"/admin/responses/?round={r}&unit={world.units['B'].id}")
+    assert _volunteer_options(narrowed.get_data(as_text=True)) == ["Trần Thị Bình "]
+    monkeypatch.setattr(pages, "VOLUNTEER_CHOICES_MAX", 500)
+    monkeypatch.setattr(pages, "ROUND_UNITS_FOR_ALL_VOLUNTEERS", 4)    # the round has 5
+    national = client.get(f"/admin/responses/?round={r}").get_data(as_text=True)
+    assert _volunteer_options(national) == []
+    narrowed = client.get(f"/admin/responses/?round={r}&unit={world.units['B'].id}")
+    assert _volunteer_options(narrowed.get_data(as_text=True)) == ["Trần Thị Bình "]

@@ -33,7 +33,7 @@ def test_a_card_gives_what_a_password_login_gives(client, card, db):
     assert response.status_code == 201
     body = response.get_json()
     login = client.post("/api/v1/auth/token", json={"username": "tnv.lan", "password": "pw"})
-    assert set(body) == set(login.get_json()) == {"token", "expires_at", "user"}
+    assert set(body) == set(login.get_json()) == {"token", "expires_at", "user", "assignments"}
     assert body["user"] == login.get_json()["user"] == {
         "id": lan.id, "username": "tnv.lan", "display_name": "Nguyễn Thị Lan", "role": "volunteer"}
     assigned = client.get("/api/v1/me/assignments", headers=auth_header(body["token"]))

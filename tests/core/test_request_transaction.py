@@ -19,8 +19,10 @@ from tests.conftest import ROOT, auth_header
 
 # Modules that are their own unit of work (a command, a scheduler job, the demo seed) and
 # the request boundary itself: the only places allowed to commit.
+# The request's one commit, the CLI, and jobs (pre-generation commits each report it makes:
+# a crash keeps what was made).
 COMMITTING_MODULES = {"server/transactions.py", "server/cli.py", "server/forms/cli.py",
-                      "server/scheduling/jobs.py"}
+                      "server/scheduling/jobs.py", "server/reporting/pregeneration.py"}
 COMMITTING_PACKAGES = ("server/demo/",)
 
 

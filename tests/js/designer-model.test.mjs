@@ -286,12 +286,10 @@ test("a 1,000-question form: an edit copies only its path", () => {
     questions: Array.from({ length: 19 }, (_, i) => ({ type: "text", name: `q${g}_${i}`, label: { vi: "Q" } })),
   }));
   const d = { schema_version: 1, name: "big", title: { vi: "B" }, languages: ["vi"], default_language: "vi", questions };
-  const start = performance.now();
+  // its speed is printed by bench/designer_js.mjs, not asserted here
   let next = d;
   for (let i = 0; i < 200; i += 1) next = m.setText(next, [25, 7], "label", "vi", `Q ${i}`);
   const moved = m.moveByKey(next, [25, 7], "down");
-  const elapsed = performance.now() - start;
   assert.equal(m.flatten(moved.definition).length, 1000);
   assert.equal(moved.definition.questions[3], d.questions[3]);
-  assert.ok(elapsed < 500, `${elapsed} ms`);
 });

@@ -67,7 +67,7 @@ test("test answers respect ranges and constraints, and are repeatable", () => {
   assert.deepEqual(testAnswers(form, { seed: 4, today: TODAY }), testAnswers(form, { seed: 4, today: TODAY }));
 });
 
-test("test answers for a 1,000-question form are quick", () => {
+test("test answers for a 1,000-question form fill every question its logic shows", () => {
   const questions = Array.from({ length: 50 }, (_, g) => ({
     type: "group", name: `g${g}`, label: { vi: "G" },
     questions: Array.from({ length: 19 }, (_, i) => ({
@@ -76,10 +76,9 @@ test("test answers for a 1,000-question form are quick", () => {
     })),
   }));
   const form = { ...SURVEY, questions, report: undefined };
-  const start = performance.now();
+  // its speed is printed by bench/designer_js.mjs, not asserted here
   const answers = testAnswers(form, { seed: 1 });
   assert.equal(Object.keys(answers).length, 950);
-  assert.ok(performance.now() - start < 5000);
 });
 
 test("the preview shows one language, Vietnamese where a translation is missing", () => {

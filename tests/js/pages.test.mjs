@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  buildPages, nextShownPage, pageOfQuestion, isShown, questionCount, pageShown,
+  buildPages, nextShownPage, pageOfQuestion, isShown, pageShown,
 } from '../../pwa/js/pages.js';
 
 const q = (name, type = 'likert', extra = {}) => ({ name, type, label: { vi: name }, ...extra });
@@ -64,21 +64,6 @@ test('a group shows when any child shows', () => {
   assert.equal(isShown(definition.questions[1], new Set(['b'])), true);
   assert.equal(isShown(definition.questions[1], new Set(['small'])), false);
   assert.equal(pageOfQuestion(buildPages(definition), 'b'), 0);
-});
-
-test('the counter counts questions that will be asked, not notes, and only moves forward', () => {
-  const pages = buildPages(definition);
-  const visible = new Set(['intro', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'last', 'bye']);
-  assert.deepEqual(questionCount(pages, visible, 0), { first: 1, last: 2, total: 10 });
-  assert.deepEqual(questionCount(pages, visible, 1), { first: 3, last: 3, total: 10 });
-  assert.deepEqual(questionCount(pages, visible, 11), { first: 10, last: 10, total: 10 });
-  let previous = 0;
-  for (let i = 0; i < pages.length; i += 1) {
-    if (!pageShown(pages[i], visible)) continue;
-    const { first } = questionCount(pages, visible, i);
-    assert.ok(first > previous, `page ${i}: ${first} after ${previous}`);
-    previous = first;
-  }
 });
 
 test('the default resident survey fills in fewer than 12 screens', () => {

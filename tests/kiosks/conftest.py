@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 
 from tests.admin.conftest import log_in, web_login  # noqa: F401  (fixture)
+from tests.live_site import browser, contexts  # noqa: F401  (fixtures of the browser test)
 
 API = "/api/v1/kiosks"
 SERVICES = ["Chứng thực", "Hộ tịch", "Đất đai"]

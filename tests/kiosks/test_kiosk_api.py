@@ -50,6 +50,23 @@ def test_a_desk_is_made_by_the_units_official_and_hidden_from_another(client, fa
         AuditEntry.object_id == str(desk["id"]))) == 2
 
 
+def test_control_characters_and_broken_text_in_a_desk_are_never_a_500(client, factory, world):
+    a = _as(factory, world, "official_a")
+    made = client.post(API, json={"unit_id": world.group_a1.id, "name": "Quầy\x00 3",
+                                  "services": ["Hộ\x00 tịch", "Đất\x01 đai"]}, headers=a)
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json()["name"] == "Quầy 3"
+    assert made.get_json()["services"] == ["Hộ tịch", "Đất đai"]
+    broken = client.post(API, json={"unit_id": world.group_a1.id, "name": "Quầy 4",
+                                    "services": ["Hộ \ud800 tịch"]}, headers=a)
+    assert broken.status_code == 400
+    assert broken.get_json()["error"]["code"] == "invalid_text"
+    assert broken.get_json()["error"]["details"]["field"] == "services"
+    blank = client.post(API, json={"unit_id": world.group_a1.id, "name": "\x00 "}, headers=a)
+    assert blank.status_code == 400
+    assert blank.get_json()["error"]["code"] == "name_required"
+
+
 def test_volunteers_and_strangers_cannot_manage_desks(client, factory, world):
     volunteer = _as(factory, world, "volunteer")
     assert client.get(API, headers=volunteer).status_code == 403
@@ -86,6 +103,38 @@ def test_expired_wrong_and_replaced_codes_are_refused_alike(client, factory, wor
     row.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
     assert client.post(f"{API}/pair", json={"code": new}).status_code == 400
+
+
+def test_guessing_pairing_codes_is_throttled_per_address(app, client, factory, world,
+                                                         monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES_PER_ADDRESS", 4)
+    admin = _as(factory, world, "admin")
+    code = client.post(f"{API}/{world.desk.id}/pairing-codes", headers=admin).get_json()["code"]
+    guesses = [client.post(f"{API}/pair", json={"code": f"ZZZZ-ZZZ{n}"}).status_code
+               for n in range(2, 8)]
+    assert guesses == [400] * 4 + [429] * 2
+    blocked = client.post(f"{API}/pair", json={"code": code})   # even the right code waits
+    assert blocked.status_code == 429
+    error = blocked.get_json()["error"]
+    assert error["code"] == "too_many_attempts" and "thử lại sau" in error["message"]
+    assert 0 < int(blocked.headers["Retry-After"]) <= app.config["LOGIN_WINDOW_MINUTES"] * 60
+    assert error["details"]["retry_after"] == int(blocked.headers["Retry-After"])
+    # Another address is not blocked, and password logins keep their own count.
+    other = client.post(f"{API}/pair", json={"code": code},
+                        environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert other.status_code == 201
+    login = client.post("/api/v1/auth/token", json={"username": "admin", "password": "pw"})
+    assert login.status_code == 200
+
+
+def test_a_good_pairing_code_gives_its_attempt_back(app, client, factory, world, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES_PER_ADDRESS", 2)
+    admin = _as(factory, world, "admin")
+    for _ in range(4):       # an office pairing its tablets one after another
+        code = client.post(f"{API}/{world.desk.id}/pairing-codes",
+                           headers=admin).get_json()["code"]
+        assert client.post(f"{API}/pair", json={"code": code}).status_code == 201
+    assert client.post(f"{API}/pair", json={"code": "ZZZZ-ZZZZ"}).status_code == 400
 
 
 def test_a_users_login_is_not_a_tablets_credential(client, factory, world):

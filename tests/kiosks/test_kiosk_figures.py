@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import SimpleDocTemplate
 
-from reports.sections.kiosk import NO_DATA, TOO_FEW, KioskFigures, KioskRow, kiosk_section
+from reports.sections.channel_opening import NO_DATA, TOO_FEW
+from reports.sections.kiosk import KioskFigures, KioskRow, kiosk_section
 from reports.stats import wilson_interval
 from server.extensions import db
 from server.kiosks.desks import create_desk
@@ -88,10 +89,46 @@ def test_the_section_draws_in_both_languages(tmp_path):
                     KioskRow(None), KioskRow("Đất đai")),
         by_week=(KioskRow(None, week_start=START, n=40, satisfied=30, share=0.75, low=0.6,
                           high=0.86),))
-    for lang in ("vi", "en"):
+    for lang in ("vi", "en", "km"):
         story = kiosk_section(figures, lang, A4[0] - 120)
         path = tmp_path / f"kiosk-{lang}.pdf"
         SimpleDocTemplate(str(path), pagesize=A4).build(story)
         assert path.read_bytes().startswith(b"%PDF")
     notice = kiosk_section(KioskFigures("X", START, END, 5, TOO_FEW), "vi", 400)
     assert "ít hơn 5" in notice[-1].getPlainText()
+
+
+def test_a_khmer_report_shows_the_desk_section_in_khmer():
+    # The section's words are the report's (reports/i18n.py), so a Khmer report has them in
+    # Khmer, never in Vietnamese.
+    from reports.scripts import has_khmer
+
+    figures = KioskFigures("Phường Hoa Lư", START, END, 5, None, total=9, satisfied=6,
+                           share=6 / 9, low=0.35, high=0.88, flagged=1,
+                           by_service=(KioskRow("Hộ tịch", n=9, satisfied=6, share=6 / 9,
+                                                low=0.35, high=0.88),))
+    texts = [flowable.getPlainText() for flowable in kiosk_section(figures, "km", 400)
+             if hasattr(flowable, "getPlainText")]
+    assert texts and all(has_khmer(text) for text in texts)
+    assert not any(word in " ".join(texts) for word in ("đánh giá", "Số đánh giá hợp lệ",
+                                                        "Khoảng tin cậy"))
+    too_few = kiosk_section(KioskFigures("X", START, END, 5, TOO_FEW), "km", 400)
+    # (the shaper puts breaking spaces between Khmer words)
+    assert "តិចជាង5៖" in too_few[-1].getPlainText().replace(" ", "")
+
+
+def test_the_figures_read_the_session_they_are_given(world, monkeypatch):
+    # The report's summary builder reads through its own session (server/analytics/period.py):
+    # the figures must not reach for the request's.
+    from types import SimpleNamespace
+
+    from server.kiosks import figures as figures_module
+
+    for minute in range(6):
+        _store(world.desk, datetime(2026, 10, 6, 9, minute, tzinfo=ZONE), 5, "Hộ tịch")
+    db.session.flush()
+    given = db.session()
+    expected = kiosk_figures(world.commune_a, START, END, 5, ZONE)
+    monkeypatch.setattr(figures_module, "db", SimpleNamespace(session=None))
+    assert kiosk_figures(world.commune_a, START, END, 5, ZONE, session=given) == expected
+    assert expected.total == 6

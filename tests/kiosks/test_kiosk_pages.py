@@ -48,6 +48,34 @@ def test_the_desk_page_shows_counts_by_hour_and_flagged_ratings(client, world, w
     assert "Quá sát lần trước" in page.split('id="flagged"')[1]
 
 
+def test_a_refusal_shows_the_form_again_with_its_message(client, world, web_login, factory):
+    web_login(world.users["official_a"])
+    url = f"/admin/kiosks/{world.desk.id}"
+    services = "\n".join(f"Thủ tục {n}" for n in range(31))
+    refused = client.post(url, data={"name": "Đổi tên", "services": services,
+                                     "csrf_token": csrf_token(client)})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Một bàn có tối đa 30 thủ tục." in html
+    assert 'role="alert"' in html and "Tạo mã ghép nối" in html       # the desk's own page
+    db.session.expire_all()
+    assert db.session.get(KioskDesk, world.desk.id).name == "Bộ phận một cửa"   # rolled back
+    assert client.post(url, data={"name": "Bộ phận một cửa", "services": "Hộ tịch",
+                                  "csrf_token": csrf_token(client)}).status_code == 302
+    client.post(url, data={"name": "Bộ phận một cửa", "is_active": "false",
+                           "csrf_token": csrf_token(client)})
+    closed = client.post(f"{url}/pair", data={"csrf_token": csrf_token(client)})
+    assert closed.status_code == 409
+    assert "Bàn này đã đóng; mở lại trước khi ghép máy." in closed.get_data(as_text=True)
+    api = client.post(f"{API}/{world.desk.id}/pairing-codes",
+                      headers=auth_header(factory.token(world.users["official_a"])))
+    assert api.status_code == 409 and api.get_json()["error"]["code"] == "desk_closed"
+    listing = client.post("/admin/kiosks/", data={"unit_id": world.commune_b.id, "name": "X",
+                                                  "csrf_token": csrf_token(client)})
+    assert listing.status_code == 400
+    assert "Hãy chọn một đơn vị bạn quản lý." in listing.get_data(as_text=True)
+    assert "Các bàn" in listing.get_data(as_text=True)                 # the desks' page
+
+
 def test_who_reaches_the_desk_pages(client, world, web_login):
     assert client.get("/admin/kiosks/").status_code == 302
     web_login(world.users["official_b"])

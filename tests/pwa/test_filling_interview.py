@@ -49,11 +49,12 @@ def test_a_whole_interview_in_fewer_than_12_screens(fresh_site, launch, lang):
     start_response(page)
     assert page.locator("body.is-filling").count() == 1, "the chrome shrinks while filling"
 
-    screens, counters, given = 0, [], {}
+    screens, counters, bars, given = 0, [], [], {}
     while page.locator("body[data-route=form]").count():
         screens += 1
         shoot(page, f"{lang}-form-{screens:02d}")
         counters.append(page.locator(".progress-text").inner_text())
+        bars.append(page.eval_on_selector(".form-progress", "(el) => el.value / el.max"))
         fits = page.evaluate(LIKERT_FITS)
         assert all(f["inView"] for f in fits), (screens, fits)
         if fits:
@@ -65,10 +66,14 @@ def test_a_whole_interview_in_fewer_than_12_screens(fresh_site, launch, lang):
 
     assert screens < MAX_SCREENS, f"{screens} screens"
     assert sum(len(f) for f in [given]) >= 25, "the long branch was filled"
-    # "Câu 1–4/29": the first number only grows, the total is the questions asked (no notes).
+    # "Câu 1–3/30": the first number only grows; the total (every question a branch may still
+    # open, notes not counted) never grows, and ends at the questions asked.
     numbers = [tuple(int(n) for n in re.findall(r"\d+", text)) for text in counters]
     firsts = [n[0] for n in numbers]
     assert firsts == sorted(set(firsts)), counters
+    totals = [n[-1] for n in numbers]
+    assert totals == sorted(totals, reverse=True), counters
+    assert bars == sorted(bars) and bars[-1] == 1, bars  # the bar never moves back
     assert numbers[-1][-1] == len(given), (counters, len(given))
     assert numbers[-1][-2] == len(given)
 

@@ -1,11 +1,12 @@
-"""Speed on a poor line, server side (no browser): every shell module preloaded from the
-page, text compressed by the app itself, and revalidation still answering 304."""
+"""Speed on a poor line, server side (no browser): the page's modules as one bundle (more in
+test_bundle.py), the old preloading page kept for the bench, text compressed by the app
+itself, and revalidation still answering 304."""
 
 import gzip
 import re
 from pathlib import Path
 
-from server.pwa_host.assets import module_graph
+from server.pwa_host.assets import module_graph, render_index_with_preloads
 
 ROOT = Path(__file__).resolve().parents[2]
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
@@ -26,8 +27,15 @@ def _get(client, path, **headers):
     return Reply(client.get(path, headers=headers))
 
 
-def test_the_page_preloads_every_module_the_entry_imports(app):
+def test_the_page_loads_the_bundle_not_the_modules(app):
     html = _get(app.test_client(), "/app/").get_data(as_text=True)
+    assert re.findall(r'src="([^"]+)"', html) == [re.search(r'src="(js/app-[0-9a-f]{16}\.js)"', html).group(1)]
+    assert "modulepreload" not in html
+
+
+def test_the_page_with_preloads_preloads_every_module_the_entry_imports(app):
+    """The page as it was before the bundle: bench/pwa.py --compare measures it."""
+    html = render_index_with_preloads(ROOT / "pwa")
     preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)">', html)
     modules = module_graph(ROOT / "pwa")
     # The whole static graph of main.js: nothing is discovered one import level at a time.
@@ -67,7 +75,7 @@ def test_text_is_gzipped_when_the_browser_accepts_it(app):
     assert len(zipped.data) < len(plain.data) / 2
     assert int(zipped.headers["Content-Length"]) == len(zipped.data)
     page = _get(client, "/app/", **GZIP)
-    assert page.headers["Content-Encoding"] == "gzip" and b"modulepreload" in gzip.decompress(page.data)
+    assert page.headers["Content-Encoding"] == "gzip" and b"js/app-" in gzip.decompress(page.data)
 
 
 def test_a_gzipped_answer_still_revalidates(app):

@@ -145,3 +145,32 @@ def test_every_screen_agrees_after_a_background_send(fresh_site, launch):
                            timeout=20_000)
     text = page.inner_text("body").lower()
     assert "đồng bộ" not in text and "đã gửi hết" not in text
+
+
+def test_a_refused_response_says_why_and_where_on_every_screen(fresh_site, launch):
+    site = fresh_site
+    context = launch()
+    page = context.pages[0]
+    driver.log_in(page, site)
+    context.set_offline(True)
+    site.switch.down = True
+    driver.fill_response(page, unit_index=0)
+    driver.finish(page)
+    record = driver.outbox(page)[0]
+    record["answers"]["age_band"] = "khong-co-lua-chon-nay"  # a form change made it wrong
+    driver.put_response(page, record)
+
+    context.set_offline(False)
+    site.switch.down = False
+    page.wait_for_selector("#status-bar[data-waiting='0'][data-rejected='1']", timeout=30_000)
+    assert page.inner_text(".status-rejected") == "1 phiếu bị từ chối"
+    page.wait_for_function(
+        "() => document.querySelector('.progress-list .unit-count')?.textContent.endsWith('(1 bị từ chối)')")
+    page.click(".status-rejected")
+    item = page.locator(f".record.rejected[data-uuid='{record['uuid']}']")
+    item.wait_for()
+    assert item.locator(".state-word").inner_text() == "Bị từ chối"
+    # The reason names the question to correct, in the volunteer's words.
+    assert item.locator(".reason").inner_text() == (
+        "Ông/bà thuộc nhóm tuổi nào? — Giá trị không có trong các lựa chọn: khong-co-lua-chon-nay.")
+    assert item.get_by_role("button", name="Sửa phiếu").is_visible()

@@ -162,3 +162,16 @@ def test_an_admin_marks_the_reports_final_from_the_page(login, world, factory, d
         "csrf_token": csrf(client.get(page_url(world, world.communes[COMMUNE]))
                            .get_data(as_text=True)), "action": "reopen"})
     assert refused.status_code == 403
+
+
+def test_a_comment_repeated_many_times_lists_its_first_occurrences(login, world,
+                                                                   monkeypatch):
+    """A national round repeats a comment thousands of times: the page lists the first
+    ones one by one and the group's "all" buttons act on the rest."""
+    from server.moderation import pages
+    monkeypatch.setattr(pages, "OCCURRENCES_SHOWN", 1)
+    client = login(world.official)
+    form = group_form(client.get(page_url(world, world.communes[COMMUNE])).get_data(
+        as_text=True), REPEATED)
+    assert len(re.findall(r'type="checkbox" name="comment"', form)) == 1
+    assert "… và 1 lần nữa" in form and 'value="hide_identical"' in form

@@ -127,7 +127,7 @@ def test_an_abandoned_download_gives_its_connection_back(app, big_round):
         assert pool.checkedout() == before, extension
 
 
-def test_a_failed_xlsx_build_leaves_no_temporary_file(tmp_path, monkeypatch):
+def test_a_failed_xlsx_stops_with_the_error_and_leaves_no_file(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
     def rows_until_the_database_fails():
@@ -135,7 +135,128 @@ def test_a_failed_xlsx_build_leaves_no_temporary_file(tmp_path, monkeypatch):
         yield ["a", "=1+1"]
         raise OSError("connection lost")
 
+    chunks = export.xlsx_chunks(rows_until_the_database_fails(), "Phieu")
     with pytest.raises(OSError, match="connection lost"):
-        export.xlsx_file(rows_until_the_database_fails(), "Phieu")
+        list(chunks)
     gc.collect()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_xlsx_starts_before_any_row_is_read(app, big_round, statements):
+    def run():
+        response = _open(app, big_round, "xlsx")
+        body = iter(response.response)
+        first = next(body)
+        assert first.startswith(b"PK")                       # a zip: the workbook's start
+        assert not any(map(_reads_responses, statements))
+        chunks = [first, *body]
+        response.close()
+        return chunks
+
+    chunks = contextvars.Context().run(run)
+    sheet = load_workbook(io.BytesIO(b"".join(chunks))).active
+    assert sheet.title == "Phieu" and sheet.max_row == RESPONSES + 1
+    comments = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(set(comments)) == RESPONSES
+
+
+def test_the_rows_are_read_with_a_streaming_cursor(app, big_round):
+    """The rows query asks for streaming (yield_per: a server-side cursor on PostgreSQL,
+    BATCH rows per round trip), never for the whole round at once."""
+    seen = []
+
+    def record(connection, cursor, statement, parameters, context, executemany):
+        if _reads_responses(statement):
+            seen.append((dict(context.execution_options), cursor))
+
+    engine = big_round["engine"]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        contextvars.Context().run(lambda: _open(app, big_round, "csv").get_data())
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len(seen) == 1
+    options, cursor = seen[0]
+    assert options.get("yield_per") == BATCH and options.get("stream_results") is True
+    if engine.dialect.name == "postgresql":
+        import psycopg
+
+        assert isinstance(cursor, psycopg.ServerCursor)
+
+
+class _CountedRows:
+    """A query's result that counts the rows taken from it."""
+
+    def __init__(self, result):
+        self.result, self.taken = result, 0
+
+    def __iter__(self):
+        for row in self.result:
+            self.taken += 1
+            yield row
+
+
+def _rounds_rows_counted(monkeypatch, session) -> list[_CountedRows]:
+    results = []
+    execute = session.execute
+
+    def counted(statement, *args, **kwargs):
+        result = _CountedRows(execute(statement, *args, **kwargs))
+        results.append(result)
+        return result
+
+    monkeypatch.setattr(session, "execute", counted)
+    return results
+
+
+def test_rows_come_out_one_by_one_before_the_query_is_exhausted(db, factory, monkeypatch):
+    monkeypatch.setattr(export, "BATCH", BATCH)
+    commune = factory.unit("Xã Sơn Thủy")
+    volunteer = factory.user("tnv", "volunteer", units=[commune])
+    round_ = factory.round(units=[commune], title="Đợt xuất lớn")
+    for index in range(RESPONSES):
+        factory.response(round_, commune, volunteer, {"other_comments": f"Ý kiến số {index}"})
+    plan = export.export_plan(round_)
+    results = _rounds_rows_counted(monkeypatch, db.session)
+    rows = export.response_rows(plan)
+    assert next(rows)[0] == "response_uuid"
+    first = next(rows)
+    responses_read = results[-1]            # after the hidden comments: the responses
+    assert responses_read.taken == 1        # no list of the round built first
+    rest = list(rows)
+    assert responses_read.taken == RESPONSES == 1 + len(rest)
+    assert first[0] != rest[0][0]
+
+
+def test_an_export_of_a_unit_holds_only_the_responses_in_it_and_below(db, factory):
+    province = factory.unit("Tỉnh Thử", kind="province")
+    communes = [factory.unit(f"Xã {name}", parent=province) for name in ("Bắc", "Nam")]
+    groups = [factory.unit(f"Tổ {c.name}", kind="residential_group", parent=c) for c in communes]
+    volunteer = factory.user("tnv", "volunteer", units=communes)
+    round_ = factory.round(units=groups, title="Đợt theo đơn vị")
+    for index, group in enumerate(groups * 3):
+        factory.response(round_, group, volunteer, {"other_comments": f"{group.name} {index}"})
+
+    def unit_ids(unit=None):
+        rows = export.response_rows(export.export_plan(round_, unit))
+        column = next(rows).index("unit_id")
+        return sorted(row[column] for row in rows)
+
+    assert unit_ids(communes[0]) == [groups[0].id] * 3
+    assert unit_ids(groups[1]) == [groups[1].id] * 3
+    assert unit_ids(province) == unit_ids() == sorted([groups[0].id, groups[1].id] * 3)
+
+
+def test_xlsx_cells_keep_their_type_and_text_on_every_row(monkeypatch):
+    """Equal-looking values of different types stay apart however often they repeat, and
+    text comes back exactly (markup escaped, never a formula)."""
+    monkeypatch.setattr(export, "BATCH", 2)
+    values = [True, 1, "1", 1.5, None, "=1+1", "a < b & c > d", "Ý kiến\r\ncuối"]
+    rows = [["response_uuid", *(f"c{n}" for n in range(len(values)))],
+            *([f"r{n}", *values] for n in range(5))]
+    sheet = load_workbook(io.BytesIO(b"".join(export.xlsx_chunks(iter(rows), "Phiếu <1>")))).active
+    assert sheet.title == "Phiếu <1>"
+    read = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert read == [(f"r{n}", *values) for n in range(5)]
+    assert [type(value) for value in read[-1][1:4]] == [bool, int, str]
+    assert sheet["G6"].quotePrefix and sheet["G6"].data_type == "s"

@@ -51,8 +51,12 @@ def exported(committed_db, factory_committed):
         _comment_response(factory_committed, data, group, text)
     admin = factory_committed.user("quantri", "admin")
     stored = sum(1 for r in data.responses if r.round_id == data.current.id)
+    # commune id -> its residential groups' ids (read now: the objects expire at commit)
+    communes = {commune.id: {g.id for g in data.groups.values() if g.parent_id == commune.id}
+                for commune in data.communes.values()}
     info = SimpleNamespace(round_id=data.current.id, token=factory_committed.token(admin),
-                           responses=stored + len(HOSTILE) + len(poison), poison=poison)
+                           responses=stored + len(HOSTILE) + len(poison), poison=poison,
+                           communes=communes)
     committed_db.session.commit()
     committed_db.session.close()
     return info
@@ -173,3 +177,28 @@ def test_control_characters_do_not_break_the_csv(app, exported):
     comments = {row["comment"] for row in _csv_rows(response)}
     for cleaned in exported.poison.values():
         assert cleaned in comments, cleaned
+
+
+def test_an_export_of_one_commune_holds_its_responses_only(app, exported):
+    counts = {}
+    for commune_id, group_ids in exported.communes.items():
+        base = f"/api/v1/rounds/{exported.round_id}/export"
+        workbook = fetch(app, f"{base}.xlsx?unit={commune_id}", exported.token)
+        response = fetch(app, f"{base}.csv?unit={commune_id}", exported.token)
+        assert workbook.status_code == response.status_code == 200
+        assert re.search(r'filename="phieu-dot-2-nam-2026-[a-z0-9-]+\.csv"',
+                         response.headers["Content-Disposition"])
+        rows = _csv_rows(response)
+        assert rows and {int(row["unit_id"]) for row in rows} <= group_ids
+        assert _sheet(workbook).max_row == len(rows) + 1
+        counts[commune_id] = len(rows)
+    assert sum(counts.values()) == exported.responses
+
+
+def test_an_export_of_a_unit_outside_the_round_is_refused(app, exported):
+    outside = fetch(app, f"/api/v1/rounds/{exported.round_id}/export.csv?unit=999999", exported.token)
+    assert outside.status_code == 404
+    assert outside.get_json()["error"]["code"] == "not_found"
+    garbage = fetch(app, f"/api/v1/rounds/{exported.round_id}/export.xlsx?unit=abc", exported.token)
+    assert garbage.status_code in (400, 422)
+    assert "error" in garbage.get_json()

@@ -30,10 +30,10 @@ def test_a_response_elsewhere_or_rejected_leaves_the_report_cached(db, dataset, 
     assert report_pdf(dataset.current, commune, "vi") == first
 
 
-def test_pregeneration_caches_every_unit_in_both_languages(db, dataset):
+def test_pregeneration_caches_every_commune_and_above_in_both_languages(db, dataset):
     made = pregenerate_round_reports(dataset.previous.id)
-    # province, two communes, five residential groups; vi and en
-    assert made == 8 * 2
+    # province and two communes, vi and en; the five residential groups stay on demand
+    assert made == 3 * 2
     assert db.session.scalar(select(func.count()).select_from(CachedReport).where(
-        CachedReport.round_id == dataset.previous.id)) == 16
+        CachedReport.round_id == dataset.previous.id)) == 6
     assert dataset.previous.reports_generated_at is not None

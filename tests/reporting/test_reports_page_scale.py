@@ -218,4 +218,5 @@ def test_a_page_fingerprint_takes_a_few_queries_whatever_its_size(db, dataset):
         data_fingerprints(dataset.current, units)
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    assert len(statements) <= 7, statements
+    # 8: the closed earlier round's stored-aggregates header is looked up too (issue 15)
+    assert len(statements) <= 8, statements

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.admin.conftest import log_in, web_login  # noqa: F401  (fixture)
+from tests.live_site import browser, contexts  # noqa: F401  (fixtures of the browser test)
 
 
 @dataclass

@@ -2,52 +2,47 @@
 then online), an official handles it in the console, and the resident reads the reply with
 the receipt code. Real headless Chromium against the real app on a live port."""
 
-import os
 import re
 
 import pytest
+from sqlalchemy import select
 
-from tests.pwa.pwa_browser import CHROMIUM_ARGS, PHONE
-from tests.suggestions.suggestion_site import BOX_NAME, OFFICIAL, SuggestionSite
+from tests.live_site import console_section, live_site
+from tests.pwa.pwa_browser import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.db]
 
-DESKTOP = {"width": 1280, "height": 800}
+OFFICIAL = ("canbo.hoalu", "mat-khau-can-bo-2026", "Nguyễn Thị Hoa")
+BOX_NAME = "Nhà văn hóa tổ dân phố Đông Thịnh"
 RECEIPT = re.compile(r"^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$")
 
 
-@pytest.fixture(scope="module")
-def browser(playwright_driver, browser_executable):
-    chromium = playwright_driver.chromium.launch(executable_path=browser_executable,
-                                                 headless=True, args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
+def _seed() -> str:
+    """A ward, its official and one box in a residential group; the box's code."""
+    from server.people.services import create_user
+    from server.suggestions.boxes import create_box
+    from server.units.services import create_unit
+
+    province = create_unit("Tỉnh Ninh Bình", "province")
+    ward = create_unit("Phường Hoa Lư", "ward", parent=province)
+    group = create_unit("Tổ dân phố Đông Thịnh", "residential_group", parent=ward)
+    official = create_user(OFFICIAL[0], OFFICIAL[1], "official", display_name=OFFICIAL[2],
+                           units=[ward])
+    return create_box(official, group, BOX_NAME).code
 
 
 @pytest.fixture
 def site(tmp_path):
-    live = SuggestionSite(tmp_path, os.environ.get("TEST_DATABASE_URL"))
-    yield live
-    live.stop()
+    with live_site(tmp_path, _seed) as live:
+        yield live
 
 
-@pytest.fixture
-def contexts(browser):
-    from playwright.sync_api import expect
+def _stored_messages(session) -> list[dict]:
+    from server.suggestions.models import SuggestionMessage
 
-    expect.set_options(timeout=15_000)
-    opened = []
-
-    def new_context(**options):
-        context = browser.new_context(locale="vi-VN", **options)
-        context.set_default_timeout(15_000)
-        opened.append(context)
-        return context
-
-    yield new_context
-    for context in opened:
-        context.close()
-    expect.set_options(timeout=5_000)
+    rows = session.scalars(select(SuggestionMessage).order_by(SuggestionMessage.id)).all()
+    return [{"body": m.body, "status": m.status, "topic": m.topic.key if m.topic else None}
+            for m in rows]
 
 
 def _receipt(phone) -> str:
@@ -66,7 +61,7 @@ def test_a_resident_sends_an_official_answers_the_resident_reads_it(site, contex
     phone = resident.new_page()
     errors = []
     phone.on("pageerror", lambda error: errors.append(str(error)))   # the script never fails
-    phone.goto(f"{site.url}/y-kien/{site.box_code}")
+    phone.goto(f"{site.url}/y-kien/{site.seeded}")
     expect(phone.get_by_text(BOX_NAME)).to_be_visible()
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], "the page scrolls sideways on a phone"
@@ -77,7 +72,7 @@ def test_a_resident_sends_an_official_answers_the_resident_reads_it(site, contex
         "0912 345 678")
     phone.get_by_role("button", name="Gửi ý kiến").click()
     first_receipt = _receipt(phone)
-    assert [m["topic"] for m in site.stored_messages()] == ["an_ninh_trat_tu"]
+    assert [m["topic"] for m in site.read(_stored_messages)] == ["an_ninh_trat_tu"]
 
     # 2. The line drops: the next message waits on the phone, then goes when it is back.
     resident.set_offline(True)
@@ -85,26 +80,18 @@ def test_a_resident_sends_an_official_answers_the_resident_reads_it(site, contex
     phone.get_by_role("button", name="Gửi ý kiến").click()
     expect(phone.locator("#sb-status")).to_contain_text("Chưa có mạng")
     queued = phone.evaluate("JSON.parse(localStorage.getItem('lang-nghe.suggestions.queue')).length")
-    assert queued == 1 and len(site.stored_messages()) == 1
+    assert queued == 1 and len(site.read(_stored_messages)) == 1
     resident.set_offline(False)                       # the "online" event sends the queue
     second_receipt = _receipt(phone)
     assert second_receipt != first_receipt
-    stored = site.stored_messages()
+    stored = site.read(_stored_messages)
     assert [m["body"] for m in stored] == ["Đèn đường ngõ 3 tổ Đông Thịnh bị hỏng hai tuần nay.",
                                            "Rác tồn đọng ở đầu ngõ 5."]
     assert phone.evaluate("localStorage.getItem('lang-nghe.suggestions.queue')") == "[]"
     expect(phone.locator("#sb-receipt-list li")).to_have_count(2)
 
     # 3. The ward's official logs in, opens the message, takes it on and replies.
-    office = contexts(viewport=DESKTOP).new_page()
-    office.goto(f"{site.url}/login")
-    office.get_by_label("Tên đăng nhập").fill(OFFICIAL[0])
-    office.get_by_label("Mật khẩu").fill(OFFICIAL[1])
-    office.get_by_role("button", name="Đăng nhập").click()
-    office.wait_for_url(lambda url: "/login" not in url)
-    office.goto(f"{site.url}/admin/")
-    office.get_by_role("navigation", name="Điều hướng quản trị").get_by_role(
-        "link", name="Hòm thư góp ý").click()
+    office = console_section(contexts, site, OFFICIAL[0], OFFICIAL[1], "Hòm thư góp ý")
     office.get_by_role("link", name=BOX_NAME).click()
     row = office.get_by_role("row").filter(has_text="Đèn đường ngõ 3")
     row.get_by_role("link").click()
@@ -128,5 +115,5 @@ def test_a_resident_sends_an_official_answers_the_resident_reads_it(site, contex
     other.get_by_label("Mã biên nhận").fill(first_receipt.lower())
     other.get_by_role("button", name="Xem").click()
     expect(other.locator("#sb-follow-up")).to_contain_text("Phường đã thay bóng đèn")
-    assert [m["status"] for m in site.stored_messages()] == ["answered", "new"]
+    assert [m["status"] for m in site.read(_stored_messages)] == ["answered", "new"]
     assert not errors, errors

@@ -145,3 +145,20 @@ def test_the_section_draws_the_figures(db, factory, world):
         for word in words:
             assert "".join(word.split()) in text, (lang, word)
         assert str(figures.total) in text
+
+
+def test_the_figures_read_the_session_they_are_given(db, factory, world, monkeypatch):
+    # The report's summary builder reads through its own session (server/analytics/period.py):
+    # the figures must not reach for the request's.
+    from types import SimpleNamespace
+
+    from server.suggestions import figures as figures_module
+
+    _world(db, factory, world)
+    given = db.session()
+    expected = suggestion_figures(world.commune_a, date(2026, 1, 1), date(2026, 6, 30), 5, ZONE,
+                                  now=NOW)
+    monkeypatch.setattr(figures_module, "db", SimpleNamespace(session=None))
+    assert suggestion_figures(world.commune_a, date(2026, 1, 1), date(2026, 6, 30), 5, ZONE,
+                              now=NOW, session=given) == expected
+    assert expected.withheld is None and expected.total > 0

@@ -101,3 +101,24 @@ def test_the_admin_maintains_topics_in_the_console(client, web_login, world, db)
     assert "Giao thông" not in client.get(f"/y-kien/{world.box.code}").get_data(as_text=True)
     web_login(world.users["official_a"])
     assert client.get("/admin/suggestions/topics").status_code == 403
+
+
+def test_a_refusal_shows_the_form_it_came_from_with_its_message(client, web_login, world, db):
+    web_login(world.users["admin"])
+    topic_page = client.post("/admin/suggestions/topics", data={
+        "key": "dat_dai", "label_vi": "Đất", "csrf_token": csrf_token(client)})
+    html = topic_page.get_data(as_text=True)
+    assert topic_page.status_code == 409 and "Đã có chủ đề với mã này." in html
+    assert 'name="label_km"' in html                                   # the topics' form
+    box_url = f"/admin/suggestions/boxes/{world.box.id}"
+    box_page = client.post(box_url, data={"name": "x" * 201, "csrf_token": csrf_token(client)})
+    html = box_page.get_data(as_text=True)
+    assert box_page.status_code == 400 and "Tên hòm thư dài quá" in html
+    assert f"/y-kien/{world.box.code}" in html                          # the box's own page
+    db.session.expire_all()
+    assert db.session.get(SuggestionBox, world.box.id).name == "Nhà văn hóa tổ dân phố Đông Thịnh"
+    listing = client.post("/admin/suggestions/boxes", data={"unit_id": "0", "name": "X",
+                                                            "csrf_token": csrf_token(client)})
+    assert listing.status_code == 400
+    assert "Hãy chọn một đơn vị bạn quản lý." in listing.get_data(as_text=True)
+    assert "Ý kiến mới nhất" in listing.get_data(as_text=True)         # the boxes' page

@@ -4,7 +4,8 @@ import { t, pick } from '../i18n.js';
 import * as storage from '../storage.js';
 import { applyLogic, validateAnswers } from '../form-logic.js';
 import { transition, DRAFT } from '../outbox.js';
-import { buildPages, isShown, nextShownPage, pageOfQuestion, pageShown, questionCount, questionsOf } from '../pages.js';
+import { buildPages, isShown, nextShownPage, pageOfQuestion, pageShown, questionsOf } from '../pages.js';
+import { progressCount } from '../progress-count.js';
 import { lockDraft } from '../lock.js';
 import { renderQuestion } from './inputs.js';
 import { unitName } from './home.js';
@@ -211,7 +212,8 @@ export function formView(definition, {
   }
 
   function updateProgress() {
-    const { first, last, total } = questionCount(pages, logic.visible, index);
+    // An upper bound that only shrinks going forward (why: progress-count.js).
+    const { first, last, total } = progressCount(definition, pages, logic.visible, index);
     progress.max = total || 1;
     progress.value = last;
     progressText.textContent = first < last ? t('questions_of', { first, last, total }) : t('page_of', { n: last, total });

@@ -18,7 +18,8 @@ export function openJumpList({ pages, visible, answers, current, onPick }) {
         type: 'button', class: `jump-item ${state}`, dataset: { name: question.name },
         'aria-current': index === current ? 'step' : null,
         onclick: () => { dialog.close(); onPick(question.name); },
-      }, h('span', { class: 'jump-mark', 'aria-hidden': 'true' }, MARKS[state]), pick(question.label),
+      }, h('span', { class: 'jump-mark', 'aria-hidden': 'true' }, MARKS[state]),
+      h('span', { class: 'jump-label' }, pick(question.label)),
       h('span', { class: 'visually-hidden' }, ` (${t(`jump_${state}`)})`))));
     }
   });

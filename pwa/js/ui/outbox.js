@@ -8,6 +8,7 @@ import {
 } from '../outbox.js';
 import { unitName } from './home.js';
 import { exportControls } from './transfer.js';
+import { findQuestion } from './form.js';
 import { STATE_WORDS } from '../phone-state.js';
 
 /** The outbox; rebuilt in place whenever the phone's store changes (a background send empties
@@ -21,21 +22,26 @@ export async function renderOutbox(container, ctx) {
       h('a', { class: 'sent-link', href: '#/sent' }, t('sent_link')),
       exportControls(ctx)));
   let drawn = null;
-  const update = () => {
+  const definitions = new Map();
+  const update = async () => {
     // The store the status bar and the home screen read: the three cannot disagree.
     const records = ctx.phoneState.summary.outbox;
     // Same records in the same states: leave the list (and the focus in it) alone.
     const signature = records.map((r) => `${r.uuid}:${r.state}:${r.attempts}:${r.batch_limit}`).join();
     if (signature === drawn) return;
     drawn = signature;
-    body.replaceChildren(...outboxBody(records, ctx));
+    // A refusal names its question: the form (stored on the phone) gives its label.
+    for (const record of records.filter((r) => r.state === REJECTED && !definitions.has(r.form_version_id))) {
+      definitions.set(record.form_version_id, await ctx.session.definition(record.form_version_id).catch(() => null));
+    }
+    if (drawn === signature) body.replaceChildren(...outboxBody(records, ctx, definitions));
   };
-  update();
+  await update();
   ctx.phoneState.addEventListener('change', update);
   return () => ctx.phoneState.removeEventListener('change', update);
 }
 
-function outboxBody(records, ctx) {
+function outboxBody(records, ctx, definitions) {
   const rejected = records.filter((r) => r.state === REJECTED);
   const waiting = records.filter((r) => r.state !== REJECTED);
   return [
@@ -44,7 +50,7 @@ function outboxBody(records, ctx) {
     rejected.length ? h('section', { class: 'card warn', 'aria-labelledby': 'rejected-title' },
       h('h2', { id: 'rejected-title' }, t('rejected_title', { n: rejected.length })),
       h('p', {}, t('rejected_intro')),
-      h('ul', { class: 'records' }, rejected.map((r) => rejectedItem(r, ctx)))) : null,
+      h('ul', { class: 'records' }, rejected.map((r) => rejectedItem(r, ctx, definitions.get(r.form_version_id))))) : null,
     waiting.length ? h('section', { class: 'card', 'aria-labelledby': 'waiting-title' },
       h('h2', { id: 'waiting-title' }, t('waiting_title', { n: waiting.length })),
       h('ul', { class: 'records', id: 'outbox-list' }, waiting.map((r) => h('li', { class: 'record', dataset: { uuid: r.uuid, state: r.state } },
@@ -58,12 +64,16 @@ function outboxBody(records, ctx) {
   ].filter(Boolean);
 }
 
-/** The server's reason; ours (set aside after server errors) in the current language. */
-function reasonText(error) {
-  return error?.code === SET_ASIDE_CODE ? t('set_aside_reason') : pick(error?.message) || error?.code;
+/** The server's reason, after the question it is about; ours (set aside after server
+ *  errors) in the current language. */
+function reasonText(error, definition) {
+  if (error?.code === SET_ASIDE_CODE) return t('set_aside_reason');
+  const text = pick(error?.message) || error?.code;
+  const question = definition && error?.question ? findQuestion(definition, error.question) : null;
+  return question ? `${pick(question.label)} — ${text}` : text;
 }
 
-function rejectedItem(record, ctx) {
+function rejectedItem(record, ctx, definition) {
   const setAside = isSetAside(record);
   return h('li', {
     class: `record rejected${setAside ? ' set-aside' : ''}`,
@@ -72,7 +82,7 @@ function rejectedItem(record, ctx) {
     h('p', { class: 'record-title' }, unitName(ctx.session.unit(record.round_id, record.unit_id)) || t('unknown_unit'),
       h('span', { class: 'meta' }, ` · ${formatDateTime(record.completed_at)}`)),
     h('span', { class: 'state-word state-rejected' }, t(STATE_WORDS[REJECTED])),
-    h('ul', { class: 'reasons' }, (record.errors ?? []).map((error) => h('li', { class: 'reason' }, reasonText(error)))),
+    h('ul', { class: 'reasons' }, (record.errors ?? []).map((error) => h('li', { class: 'reason' }, reasonText(error, definition)))),
     h('div', { class: 'actions' },
       h('button', {
         type: 'button', class: 'button secondary',

@@ -51,7 +51,7 @@ export async function renderReview(container, ctx, { uuid }) {
     const bad = items.filter((item) => item.classList.contains('invalid')).length;
     const answered = items.filter((item) => item.classList.contains('review-item')).length - bad;
     return h('details', { class: 'review-section', open: bad > 0 },
-      h('summary', {}, h('span', {}, pick(question.label)), h('span', { class: bad ? 'review-count bad' : 'review-count' }, bad ? t('review_section_errors', { n: bad }) : t('review_section_count', { n: answered }))),
+      h('summary', {}, h('span', { class: 'review-title' }, pick(question.label)), h('span', { class: bad ? 'review-count bad' : 'review-count' }, bad ? t('review_section_errors', { n: bad }) : t('review_section_count', { n: answered }))),
       h('ol', { class: 'review-list' }, items));
   });
 

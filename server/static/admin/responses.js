@@ -1,5 +1,6 @@
 // Responses browser: a confirmation before excluding or counting a response again, and a
-// new round picked in the filter shows that round's units and volunteers at once.
+// new round picked in the filter shows that round's units and volunteers at once; a unit
+// picked shows the units just below it (the list opens a level at a time).
 
 for (const form of document.querySelectorAll('form[data-confirm]')) {
   form.addEventListener('submit', (event) => {
@@ -18,4 +19,6 @@ for (const form of document.querySelectorAll('form[data-autosubmit-round]')) {
     }
     form.requestSubmit();
   });
+  const unit = form.querySelector('select[name="unit"]');
+  if (unit) unit.addEventListener('change', () => form.requestSubmit());
 }
