@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from server.audit.services import record
 from server.db_types import utcnow
+from server.errors import RuleError
 from server.extensions import db
 from server.forms.changes import draft_changes
 from server.forms.compiled import definition_hash
@@ -34,16 +35,14 @@ TITLE_MAX = 200
 DEFAULT_LANGUAGES = ["vi", "en"]
 
 
-class DraftError(Exception):
+class DraftError(RuleError):
     """A request the draft rules refuse; carries its message in both languages (pages flash
-    it, the API answers it in the error shape)."""
+    it, the API answers it in the error shape). A subclass's `status` is its answer."""
 
     status = 400
 
     def __init__(self, code: str, message_vi: str, message_en: str, details: dict | None = None):
-        super().__init__(message_en)
-        self.code, self.message_vi, self.message_en = code, message_vi, message_en
-        self.details = details or {}
+        super().__init__(code, message_vi, message_en, self.status, details=details)
 
 
 class DraftNotFound(DraftError):

@@ -73,16 +73,8 @@ def designer_access(view):
     return wrapper
 
 
-def _api_error(error: drafts.DraftError) -> ApiError:
-    return ApiError(error.status, error.code, error.message_vi,
-                    {"message_en": error.message_en, **error.details})
-
-
 def _draft(draft_id: int):
-    try:
-        return drafts.get_draft(draft_id)
-    except drafts.DraftError as error:
-        raise _api_error(error) from None
+    return drafts.get_draft(draft_id)
 
 
 def _actor_id() -> int:
@@ -123,10 +115,7 @@ class DraftResource(MethodView):
     def put(self, body: dict, draft_id: int):
         """Save the whole definition (never checked against the form rules: a draft may be
         invalid while it is edited) and raise the revision."""
-        try:
-            draft = drafts.save_draft(draft_id, body["revision"], body["definition"], _actor_id())
-        except drafts.DraftError as error:
-            raise _api_error(error) from None
+        draft = drafts.save_draft(draft_id, body["revision"], body["definition"], _actor_id())
         return {"revision": draft.revision, "updated_at": draft.updated_at}
 
 
@@ -165,8 +154,5 @@ class DraftPublication(MethodView):
     def post(self, body: dict, draft_id: int):
         """Publish the draft as the next immutable version of its form; the draft is gone
         afterwards. Content identical to the newest version returns that version."""
-        try:
-            version, created = drafts.publish_draft(draft_id, body["revision"], _actor_id())
-        except drafts.DraftError as error:
-            raise _api_error(error) from None
+        version, created = drafts.publish_draft(draft_id, body["revision"], _actor_id())
         return {"version_id": version.id, "version": version.version, "unchanged": not created}

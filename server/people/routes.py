@@ -9,7 +9,6 @@ from server.extensions import db
 from server.people.models import User
 from server.people.schemas import UserCreateSchema, UserSchema, UserUpdateSchema
 from server.people.services import (
-    PersonRuleError,
     activate_person,
     add_person,
     change_password,
@@ -18,11 +17,6 @@ from server.people.services import (
 )
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1/users", description="Người dùng / users")
-
-
-def _api_error(error: PersonRuleError) -> ApiError:
-    return ApiError(error.status, error.code, error.message_vi,
-                    {"message_en": error.message_en, **error.details})
 
 
 @blp.route("")
@@ -38,12 +32,9 @@ class Users(MethodView):
     @blp.response(201, UserSchema)
     def post(self, body):
         """Create a user and assign units (admin)."""
-        try:
-            user, _ = add_person(g.current_user.id, body["username"], body["display_name"],
-                                 body["role"], units=resolve_units(body["unit_ids"]),
-                                 password=body["password"])
-        except PersonRuleError as error:
-            raise _api_error(error) from None
+        user, _ = add_person(g.current_user.id, body["username"], body["display_name"],
+                             body["role"], units=resolve_units(body["unit_ids"]),
+                             password=body["password"])
         return user
 
 
@@ -60,15 +51,12 @@ class UserResource(MethodView):
         if user is None:
             raise ApiError(404, "not_found", "Không tìm thấy người dùng.", {"message_en": "No such user."})
         actor_id = g.current_user.id
-        try:
-            if "display_name" in body:
-                update_person(user, actor_id, display_name=body["display_name"])
-            if "unit_ids" in body:
-                update_person(user, actor_id, units=resolve_units(body["unit_ids"]))
-            if "password" in body:
-                change_password(user, body["password"], actor_id)
-            if "is_active" in body:
-                activate_person(user, body["is_active"], actor_id)
-        except PersonRuleError as error:
-            raise _api_error(error) from None
+        if "display_name" in body:
+            update_person(user, actor_id, display_name=body["display_name"])
+        if "unit_ids" in body:
+            update_person(user, actor_id, units=resolve_units(body["unit_ids"]))
+        if "password" in body:
+            change_password(user, body["password"], actor_id)
+        if "is_active" in body:
+            activate_person(user, body["is_active"], actor_id)
         return user

@@ -10,6 +10,7 @@ from server.auth.signin_codes import revoke_codes
 from server.auth.tokens import revoke_user_tokens
 from server.auth.web_sessions import end_user_sessions
 from server.db_types import utcnow
+from server.errors import RuleError
 from server.extensions import db
 from server.people.models import ROLES, DeviceToken, User
 from server.sync.text_hygiene import clean_text
@@ -81,17 +82,12 @@ NO_PASSWORD = "!no-password"
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
-class PersonRuleError(ValueError):
+class PersonRuleError(RuleError):
     """A change the rules refuse; the message says why, Vietnamese first."""
 
     def __init__(self, code: str, message_vi: str, message_en: str, status: int = 400,
                  details: dict | None = None):
-        super().__init__(code)
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
-        self.status = status
-        self.details = details or {}
+        super().__init__(code, message_vi, message_en, status, details=details)
 
 
 def normalise_username(text: str) -> str:

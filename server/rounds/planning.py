@@ -90,10 +90,6 @@ def _not_found() -> ApiError:
                     {"message_en": "No such round."})
 
 
-def _api_error(error: RoundRuleError) -> ApiError:
-    return ApiError(400, error.code, error.message_vi, {"message_en": error.message_en})
-
-
 def _targets(items: list[dict]) -> dict[int, int | None]:
     return {item["unit_id"]: item["target"] for item in items}
 
@@ -111,14 +107,11 @@ class RoundPlans(MethodView):
         if missing:
             raise ApiError(400, "unknown_unit", "Không tìm thấy đơn vị.",
                            {"message_en": "Unknown unit ids.", "unit_ids": missing})
-        try:
-            return plan_new_round(
-                g.current_user.id, title=body["title"], form_version_id=body["form_version_id"],
-                units=list(units), opens_at=body["opens_at"], closes_at=body["closes_at"],
-                target_per_unit=body["target_per_unit"], late_policy=body["late_policy"],
-                unit_targets=_targets(body["unit_targets"]))
-        except RoundRuleError as error:
-            raise _api_error(error) from None
+        return plan_new_round(
+            g.current_user.id, title=body["title"], form_version_id=body["form_version_id"],
+            units=list(units), opens_at=body["opens_at"], closes_at=body["closes_at"],
+            target_per_unit=body["target_per_unit"], late_policy=body["late_policy"],
+            unit_targets=_targets(body["unit_targets"]))
 
 
 def _change_status(round_: Round, body: dict, actor_id: int) -> None:
@@ -159,15 +152,12 @@ class RoundPlan(MethodView):
         if round_ is None:
             raise _not_found()
         actor_id = g.current_user.id
-        try:
-            if "status" in body:
-                _change_status(round_, body, actor_id)
-            if "opens_at" in body or "closes_at" in body:
-                _change_window(round_, body, actor_id)
-            if "unit_targets" in body:
-                lifecycle.change_targets(round_, _targets(body.pop("unit_targets")), actor_id)
-            if body:
-                lifecycle.update_settings(round_, actor_id, **body)
-        except RoundRuleError as error:
-            raise _api_error(error) from None
+        if "status" in body:
+            _change_status(round_, body, actor_id)
+        if "opens_at" in body or "closes_at" in body:
+            _change_window(round_, body, actor_id)
+        if "unit_targets" in body:
+            lifecycle.change_targets(round_, _targets(body.pop("unit_targets")), actor_id)
+        if body:
+            lifecycle.update_settings(round_, actor_id, **body)
         return round_

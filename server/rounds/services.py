@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 
 from server.audit.services import record
 from server.db_types import utcnow
+from server.errors import RuleError
 from server.extensions import db
 from server.forms.models import FormVersion
 from server.rounds.models import LATE_POLICIES, Round, round_units
@@ -18,13 +19,12 @@ TITLE_MIN, TITLE_MAX = 3, 200
 TARGET_MIN, TARGET_MAX = 1, 100_000
 
 
-class RoundRuleError(ValueError):
+class RoundRuleError(RuleError):
     """A change a round's rules forbid; carries the message in both languages so a page can
-    flash it and the API can answer it."""
+    flash it and the API can answer it (always 400, the API's documented status)."""
 
     def __init__(self, code: str, message_vi: str, message_en: str):
-        super().__init__(message_en)
-        self.code, self.message_vi, self.message_en = code, message_vi, message_en
+        super().__init__(code, message_vi, message_en, 400)
 
 
 def create_round(title: str, form_version: FormVersion, units: list[Unit], opens_at: datetime,

@@ -9,7 +9,7 @@ from server.errors import ApiError
 from server.extensions import db
 from server.units.models import Unit
 from server.units.schemas import UnitCreateSchema, UnitQuerySchema, UnitSchema
-from server.units.services import UnitRuleError, add_unit
+from server.units.services import add_unit
 
 blp = Blueprint("units", __name__, url_prefix="/api/v1/units", description="Đơn vị / units")
 
@@ -39,9 +39,5 @@ class Units(MethodView):
             if parent is None:
                 raise ApiError(400, "unknown_parent", "Không tìm thấy đơn vị cấp trên.",
                                {"message_en": "The parent unit does not exist."})
-        try:
-            return add_unit(g.current_user.id, body["name"], body["kind"], parent=parent,
-                            code=body["code"])
-        except UnitRuleError as error:
-            raise ApiError(error.status, error.code, error.message_vi,
-                           {"message_en": error.message_en}) from None
+        return add_unit(g.current_user.id, body["name"], body["kind"], parent=parent,
+                        code=body["code"])

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, case, func, literal, select, update
 
 from server.audit.services import record
+from server.errors import RuleError
 from server.extensions import db
 from server.sync.text_hygiene import clean_text
 from server.units.models import UNIT_KINDS, Unit, fold
@@ -20,15 +21,8 @@ _CODE = re.compile(CODE_PATTERN)
 NAME_MAX = 200
 
 
-class UnitRuleError(ValueError):
+class UnitRuleError(RuleError):
     """A change the rules refuse; the message says why, Vietnamese first."""
-
-    def __init__(self, code: str, message_vi: str, message_en: str, status: int = 400):
-        super().__init__(code)
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
-        self.status = status
 
 
 def slugify(text: str) -> str:
