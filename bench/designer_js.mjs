@@ -1,22 +1,9 @@
 // The form designer's own speed in the browser's language: test answers for a 1,000-question
 // form, and 200 label edits plus a move on it (each edit copies only its path).
 // Run: node bench/designer_js.mjs   Prints figures; never passes or fails.
-import { register } from "node:module";
 import { readFileSync } from "node:fs";
 
-// The designer imports the volunteer app's modules relative to where both are served
-// (/static/admin/designer/ -> /app/js/); in the repository they are in pwa/js/.
-const ROOT = new URL("../", import.meta.url).href;
-register(`data:text/javascript,${encodeURIComponent(`
-  const ROOT = ${JSON.stringify(ROOT)};
-  export async function resolve(specifier, context, next) {
-    if (context.parentURL && specifier.startsWith(".")) {
-      const url = new URL(specifier, context.parentURL).href;
-      const served = ROOT + "server/app/";
-      if (url.startsWith(served)) return { url: ROOT + "pwa/" + url.slice(served.length), shortCircuit: true };
-    }
-    return next(specifier, context);
-  }`)}`);
+import "../tests/js/served-paths.mjs";   // /static/admin/designer/ -> /app/js/ resolved to pwa/js/
 
 const { testAnswers } = await import("../server/static/admin/designer/test-answers.js");
 const model = await import("../server/static/admin/designer/model.js");

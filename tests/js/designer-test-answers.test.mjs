@@ -2,22 +2,9 @@
 // (server/static/admin/designer/test-answers.js, preview.js).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { register } from "node:module";
 import { test } from "node:test";
 
-// The designer imports the volunteer app's modules relative to where both are served
-// (/static/admin/designer/ -> /app/js/); in the repository they are in pwa/js/.
-const ROOT = new URL("../../", import.meta.url).href;
-register(`data:text/javascript,${encodeURIComponent(`
-  const ROOT = ${JSON.stringify(ROOT)};
-  export async function resolve(specifier, context, next) {
-    if (context.parentURL && specifier.startsWith(".")) {
-      const url = new URL(specifier, context.parentURL).href;
-      const served = ROOT + "server/app/";
-      if (url.startsWith(served)) return { url: ROOT + "pwa/" + url.slice(served.length), shortCircuit: true };
-    }
-    return next(specifier, context);
-  }`)}`);
+import "./served-paths.mjs";   // /static/admin/designer/ -> /app/js/ resolved to pwa/js/
 
 const { testAnswers } = await import("../../server/static/admin/designer/test-answers.js");
 const { inLanguage } = await import("../../server/static/admin/designer/preview-language.js");
