@@ -250,10 +250,18 @@ function registerWorkerOnce() {
 
 async function boot() {
   renderStatus();
+  // A browser that never logged in has no worker (it is registered after the first login):
+  // the login screen is drawn at once, before the phone's store is opened and read.
+  const early = signinCode === null && !navigator.serviceWorker?.controller && parseHash().name !== 'form';
+  if (early) {
+    currentRoute = 'login';
+    document.body.dataset.route = 'login';
+    renderLogin(main, ctx);
+  }
   await session.load();
   await phoneState.refresh();
   if (signinCode !== null) await openSigninCard(signinCode, ctx, { container: main, store: storage, device: deviceName() });
-  else await route();
+  else if (!(early && !session.loggedIn)) await route();   // keep what was typed meanwhile
   await engine.refreshCounts();
   engine.start();
   refreshAssignmentsSoon();
