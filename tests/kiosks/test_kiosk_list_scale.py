@@ -4,9 +4,8 @@ opens the tree a level at a time instead of listing every unit."""
 
 import re
 
-from sqlalchemy import event
-
 from server.kiosks.desks import create_desk
+from tests.query_count import statements_of_get
 
 DESK_LINK = re.compile(r'href="/admin/kiosks/\d+"')
 
@@ -16,21 +15,6 @@ def add_desks(factory, world, count: int, start: int = 0) -> None:
     for n in range(start, start + count):
         commune = factory.unit(f"Xã Số {n:03d}", "commune", parent=world.province)
         create_desk(world.users["admin"], commune, f"Bàn {n:03d}", [], 20)
-
-
-def queries_of(db, client, url: str) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    engine = db.session.get_bind()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
 
 
 def test_the_desk_list_is_paged_fifty_at_a_time(client, world, web_login, factory):
@@ -63,10 +47,10 @@ def test_the_list_page_reads_the_same_number_of_rows_whatever_the_desks(
     add_desks(factory, world, 4)                        # with the world's desk: 5
     web_login(world.users["admin"])
     client.get("/admin/kiosks/")
-    few = queries_of(db, client, "/admin/kiosks/")
+    few = statements_of_get(client, "/admin/kiosks/")
     add_desks(factory, world, 55, start=4)              # 60
     client.get("/admin/kiosks/")
-    many = queries_of(db, client, "/admin/kiosks/")
+    many = statements_of_get(client, "/admin/kiosks/")
     assert few == many
 
 

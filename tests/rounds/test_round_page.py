@@ -6,11 +6,10 @@ whatever the round's size (a national round has 33,000 units)."""
 import re
 
 import pytest
-from sqlalchemy import event
 
-from server.extensions import db as _db
 from server.rounds.services import set_unit_targets, targets_of
 from tests.admin.conftest import csrf_token, log_in
+from tests.query_count import statements_of_get
 
 
 @pytest.fixture
@@ -145,18 +144,7 @@ def test_targets_saved_from_a_page_change_its_units_and_return_to_it(client, db,
 
 def _statements(client, path: str) -> int:
     client.get(path)  # warm: the first view may load what later views find cached
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    engine = _db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
+    return statements_of_get(client, path)
 
 
 def _spread_round(factory, count: int):

@@ -4,10 +4,9 @@ choices (the new box's and the figures page's) that open the tree a level at a t
 
 import re
 
-from sqlalchemy import event
-
 from server.suggestions.boxes import create_box
 from tests.admin.conftest import csrf_token
+from tests.query_count import statements_of_get
 
 BOX_LINK = re.compile(r'href="/admin/suggestions/boxes/\d+"')
 
@@ -17,21 +16,6 @@ def add_boxes(factory, world, count: int, start: int = 0) -> None:
     for n in range(start, start + count):
         commune = factory.unit(f"Xã Số {n:03d}", "commune", parent=world.province)
         create_box(world.users["admin"], commune, f"Hòm thư {n:03d}")
-
-
-def queries_of(db, client, url: str) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    engine = db.session.get_bind()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
 
 
 def test_the_box_list_is_paged_fifty_at_a_time(client, world, web_login, factory):
@@ -59,10 +43,10 @@ def test_the_list_page_reads_the_same_number_of_rows_whatever_the_boxes(
     add_boxes(factory, world, 4)                        # with the world's box: 5
     web_login(world.users["admin"])
     client.get("/admin/suggestions/")
-    few = queries_of(db, client, "/admin/suggestions/")
+    few = statements_of_get(client, "/admin/suggestions/")
     add_boxes(factory, world, 55, start=4)              # 60
     client.get("/admin/suggestions/")
-    many = queries_of(db, client, "/admin/suggestions/")
+    many = statements_of_get(client, "/admin/suggestions/")
     assert few == many
 
 
