@@ -57,6 +57,8 @@ def test_the_worker_install_does_not_download_the_shell_again(fresh_site, launch
         page.wait_for_selector("#username")
         page.wait_for_timeout(500)
         assert page.evaluate("navigator.serviceWorker.getRegistration()") is None, "no install before the login"
+        # nothing to send on a phone that never logged in: no "Gửi ngay" in the status bar
+        assert page.locator("#send-now").count() == 0
         page.fill("#username", VOLUNTEER[0])
         page.fill("#password", VOLUNTEER[1])
         page.click("form button[type=submit]")

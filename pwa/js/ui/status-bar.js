@@ -39,9 +39,10 @@ export function renderStatusBar(el, { online, status, summary, onSync, onLogin }
       refused ? h('a', { class: 'status-rejected', href: '#/outbox' }, t('rejected_count', { n: refused })) : null),
     h('div', { class: 'status-line' },
       h('span', { class: 'status-last', id: 'status-last' }, lastSentText(status.running, summary.lastSentAt)),
-      h('button', {
+      // Only when something is left to send (a sign-in screen or an empty outbox has nothing).
+      waiting || refused ? h('button', {
         type: 'button', class: 'button small', id: 'send-now', onclick: onSync, disabled: status.running || !online,
-      }, t('send_now'))),
+      }, t('send_now')) : null),
     ...(message ? [h('div', { class: 'status-error', role: 'alert' }, message,
       status.error.kind === 'auth' ? h('button', { type: 'button', class: 'button small', onclick: onLogin }, t('login_again')) : null)] : []));
 }
