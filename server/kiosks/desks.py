@@ -6,13 +6,13 @@ import unicodedata
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
+from server.admin.unit_lists import ListPage, read_page, unit_name_holds
 from server.audit.services import record
 from server.auth.access import can_see_unit, visible_unit_ids
 from server.extensions import db
 from server.kiosks.models import KioskDesk
 from server.kiosks.rules import KioskRuleError
 from server.people.models import User
-from server.suggestions.console_units import ListPage, read_page, unit_name_holds
 from server.sync.text_hygiene import BrokenText, clean_text
 from server.units.models import Unit
 

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from server.admin.access import staff_required
 from server.admin.i18n import tr
+from server.admin.unit_lists import chosen_unit, page_number, search_text, unit_choices
 from server.api_fields import BoundedInteger, Id
 from server.auth.web import current_web_user
 from server.errors import RuleError
@@ -20,7 +21,6 @@ from server.kiosks import desks, pairing, ratings
 from server.kiosks.desks import MIN_INTERVAL_RANGE
 from server.kiosks.models import DEFAULT_MIN_INTERVAL_SECONDS, KioskDesk
 from server.kiosks.routes import paired_counts
-from server.suggestions.console_units import chosen_unit, page_number, search_text, unit_choices
 from server.units.models import Unit
 
 bp = Blueprint("kiosks_admin", __name__, url_prefix="/admin/kiosks")

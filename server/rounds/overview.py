@@ -1,5 +1,6 @@
-"""What the Rounds pages show: each round with its counts, and a round's units with their
-targets and responses. Read-only queries, a fixed number per page."""
+"""What the Rounds pages show: each round with its counts (round_lines), and the shape of a
+round unit's line (UnitLine, filled a page at a time by server/rounds/unit_page.py).
+Read-only queries, a fixed number per page."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,31 +54,3 @@ def round_lines(now: datetime) -> list[RoundLine]:
     return [RoundLine(round_, round_.effective_status(now), *map(int, units.get(round_.id, (0, 0))),
                       *(int(value or 0) for value in answers.get(round_.id, (0, 0))))
             for round_ in rounds]
-
-
-def _responses_per_round_unit(round_: Round, round_unit_ids: set[int]) -> dict[int, int]:
-    """Counted responses of the round, each credited to the round unit it lies in (a
-    round unit may be a commune whose groups collect)."""
-    per_path = db.session.execute(
-        select(Unit.path, func.count()).join(Response, Response.unit_id == Unit.id)
-        .where(Response.round_id == round_.id, _counted()).group_by(Unit.path)).all()
-    credited: dict[int, int] = {}
-    for path, count in per_path:
-        ids = [int(part) for part in path.strip("/").split("/")]
-        owner = next((unit_id for unit_id in reversed(ids) if unit_id in round_unit_ids), None)
-        if owner is not None:
-            credited[owner] = credited.get(owner, 0) + int(count)
-    return credited
-
-
-def unit_lines(round_: Round) -> list[UnitLine]:
-    parent = Unit.__table__.alias("parent")
-    rows = db.session.execute(
-        select(Unit, parent.c.name, round_units.c.target)
-        .join(round_units, round_units.c.unit_id == Unit.id)
-        .outerjoin(parent, parent.c.id == Unit.parent_id)
-        .where(round_units.c.round_id == round_.id).order_by(Unit.path)).all()
-    counts = _responses_per_round_unit(round_, {unit.id for unit, _, _ in rows})
-    return [UnitLine(unit, parent_name, own, own if own is not None else round_.target_per_unit,
-                     counts.get(unit.id, 0))
-            for unit, parent_name, own in rows]

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from server.admin.access import admin_required
 from server.admin.i18n import current_lang, tr
+from server.admin.unit_lists import page_number, search_text
 from server.auth.web import current_web_user
 from server.db_types import utcnow
 from server.extensions import db
@@ -25,7 +26,6 @@ from server.rounds.planning_form import (
 from server.rounds.schemas import RoundDocumentSchema
 from server.rounds.services import TARGET_MAX, TARGET_MIN, RoundRuleError
 from server.rounds.unit_page import round_totals, round_unit_names, round_unit_page
-from server.suggestions.console_units import page_number, search_text
 from server.units.models import UNIT_KIND_LABELS
 
 bp = Blueprint("rounds_admin", __name__, url_prefix="/admin/rounds")

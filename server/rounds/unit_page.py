@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import exists, func, select
 
+from server.admin.unit_lists import PER_PAGE, ListPage, unit_name_holds
 from server.extensions import db
 from server.rounds.models import Round, round_units
 from server.rounds.overview import UnitLine
-from server.suggestions.console_units import PER_PAGE, ListPage, unit_name_holds
 from server.sync.exclusion import counted
 from server.sync.models import Response
 from server.units.models import Unit

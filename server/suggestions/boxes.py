@@ -6,13 +6,13 @@ import unicodedata
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
+from server.admin.unit_lists import ListPage, read_page, unit_name_holds
 from server.audit.services import record
 from server.auth.access import can_see_unit, visible_unit_ids
 from server.db_types import utcnow
 from server.extensions import db
 from server.people.models import User
 from server.suggestions.codes import new_box_code
-from server.suggestions.console_units import ListPage, read_page, unit_name_holds
 from server.suggestions.models import SuggestionBox, SuggestionMessage
 from server.suggestions.rules import SuggestionRuleError
 from server.suggestions.topics import ensure_default_topics

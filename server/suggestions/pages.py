@@ -21,6 +21,7 @@ from flask import (
 
 from server.admin.access import admin_required, staff_required
 from server.admin.i18n import tr
+from server.admin.unit_lists import chosen_unit, page_number, search_text, unit_choices
 from server.api_fields import ID_MAX
 from server.auth.web import current_web_user
 from server.db_types import utcnow
@@ -29,7 +30,6 @@ from server.extensions import db
 from server.people.models import User
 from server.suggestions import boxes, handling, links, topics
 from server.suggestions.codes import format_receipt
-from server.suggestions.console_units import chosen_unit, page_number, search_text, unit_choices
 from server.suggestions.figures import suggestion_figures
 from server.suggestions.models import (
     MESSAGE_STATUSES,

@@ -2,8 +2,9 @@
 that count (not rejected, not excluded) and late ones, credited to the round's units."""
 
 from server.db_types import utcnow
-from server.rounds.overview import round_lines, unit_lines
+from server.rounds.overview import round_lines
 from server.rounds.services import set_unit_targets
+from server.rounds.unit_page import round_unit_page
 
 ANSWERS = {"overall_satisfaction": "4"}
 
@@ -30,7 +31,8 @@ def test_counts_per_round_and_per_unit(db, factory):
         ("open", 2, 75, 3, 1)
     assert (lines[other.id].responses, lines[other.id].target) == (0, 20)
 
-    per_unit = {entry.unit.id: entry for entry in unit_lines(round_)}
+    page = round_unit_page(round_, 1, "", 2)
+    per_unit = {entry.unit.id: entry for entry in page.items}
     assert (per_unit[group.id].responses, per_unit[group.id].target,
             per_unit[group.id].own_target) == (2, 30, None)
     assert (per_unit[commune.id].responses, per_unit[commune.id].target) == (1, 45)

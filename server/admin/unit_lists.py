@@ -1,7 +1,8 @@
-"""The console's pages of things placed at units (suggestion boxes, one-stop desks): a page of
-their list, and the unit choice of their "new" form. A national tree's 36,000 units never go
-into one list: the choice opens a level at a time (the user's top units, the way down to the
-chosen unit, the units just below it) or lists the units whose name or code holds a search."""
+"""The console's list pages of things placed at units (suggestion boxes, one-stop desks, a
+round's units): a page of their list, the search on unit names, and the unit choice of a
+"new" form. A national tree's 36,000 units never go into one list: the choice opens a level
+at a time (the user's top units, the way down to the chosen unit, the units just below it) or
+lists the units whose name or code holds a search."""
 
 import unicodedata
 from dataclasses import dataclass
