@@ -1,25 +1,26 @@
-"""Materialising a closed round's per-unit aggregates (server/analytics/models.py), and
-knowing whether they are still current.
+"""Materialising a round's per-unit aggregates (server/analytics/models.py), open or closed.
 
-The round's answers are grouped per unit by the very queries a live summary runs
-(server/analytics/queries.py, scoped to the whole tree), then added up the unit tree here:
-each unit with child units keeps its subtree's tallies and measure margins, every unit with
-responses at or below it its counts. Residential groups (units without children) keep no
-tallies: a commune's summary reads its own few hundred responses live, a province's or the
-country's adds up its children's stored rows.
+The round's answers up to its last response id L are grouped by the very queries a live
+summary runs (server/analytics/queries.py, scoped to the whole tree and bounded by L), the
+database grouping each residential group's rows into its commune; they are then added up
+the unit tree here: each unit with child units keeps its subtree's tallies and measure
+margins, every unit with responses at or below it its counts. Residential groups (units
+without children) keep no tallies: a commune's summary reads its own few hundred responses
+live, a province's or the country's adds up its children's stored rows and reads live only
+the responses after L (server/analytics/delta.py).
 
-Aggregates are current while the round is closed and nothing they rest on changed: the
-round's data version (answers changed in place), its responses per status (count, id sum,
-last id: a late upload, a rejection), its form version and the unit tree. Otherwise every
-reader falls back to the live queries, so figures never differ.
+When they may be used is server/analytics/currency.py's: never wrong, at worst read live.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, case, cast, delete, func, insert, select
+from dataclasses import dataclass
+
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from server.analytics import queries
+from server.analytics.currency import aggregates_current, round_stamp
 from server.analytics.models import RoundAggregate, RoundUnitAggregate
 from server.analytics.spec import FormSpec, form_spec
 from server.db_types import utcnow
@@ -48,33 +49,6 @@ def stored_measures(spec: FormSpec) -> tuple[queries.Measure, ...]:
     return tuple(dict.fromkeys(measures))
 
 
-# --- currency -------------------------------------------------------------------------------
-
-def round_stamp(session: Session, round_: Round) -> dict:
-    """What a round's aggregates rest on besides its data version: its responses per status
-    (from the index on round, unit, status, id alone), its form version and the unit tree."""
-    responses = [[status, int(n), int(total or 0), int(last or 0)]
-                 for status, n, total, last in session.execute(
-                     select(Response.status, func.count(Response.id), func.sum(Response.id),
-                            func.max(Response.id))
-                     .where(Response.round_id == round_.id).group_by(Response.status))]
-    tree = session.execute(select(
-        func.count(Unit.id), func.sum(cast(Unit.id, BigInteger) * func.coalesce(Unit.parent_id, 0)),
-        func.sum(func.length(Unit.path)))).one()
-    return {"responses": sorted(responses), "tree": [int(value or 0) for value in tree],
-            "form": round_.form_version.content_hash}
-
-
-def aggregates_current(session: Session, round_: Round) -> bool:
-    """The round is closed and its stored aggregates were built from its data as it is."""
-    if round_.effective_status() != "closed":
-        return False
-    header = session.get(RoundAggregate, round_.id)
-    if header is None or header.data_version != round_.data_version:
-        return False
-    return header.stamp == round_stamp(session, round_)
-
-
 # --- materialising --------------------------------------------------------------------------
 
 def _path_ids(path: str) -> list[int]:
@@ -100,20 +74,26 @@ class _Tree:
         return found
 
 
-def _counts(session: Session, round_id: int, tree: _Tree) -> dict[int, dict]:
-    """Per unit: own and subtree counts (RoundUnitAggregate's count columns)."""
+def _counts(session: Session, round_id: int, upto_id: int, tree: _Tree,
+            after_id: int | None = None) -> dict[int, dict]:
+    """Per unit: own and subtree counts (RoundUnitAggregate's count columns) of the
+    responses with after_id < id <= upto_id."""
     listed = Response.status.in_(queries.COUNTED_STATUSES)
     counted = listed & Response.excluded_at.is_(None)
 
     def number(condition):
         return func.sum(case((condition, 1), else_=0))
 
+    bounds = [Response.round_id == round_id, Response.id <= upto_id]
+    if after_id is not None:
+        bounds.append(Response.id > after_id)
+
     rows = session.execute(
         select(Response.unit_id, number(listed), func.sum(case((listed, Response.id), else_=0)),
                func.max(case((listed, Response.id), else_=0)), number(counted),
                number(counted & Response.is_late.is_(True)),
                number(Response.status == "rejected"), number(Response.excluded_at.is_not(None)))
-        .where(Response.round_id == round_id).group_by(Response.unit_id))
+        .where(*bounds).group_by(Response.unit_id))
     counts: dict[int, dict] = {}
 
     def entry(unit_id: int) -> dict:
@@ -167,6 +147,23 @@ def _up(tree: _Tree, found: dict[tuple, list[int]]) -> dict[tuple, list[int]]:
     return result
 
 
+def _counts_up(tree: _Tree, rows) -> dict[tuple, int]:
+    """_nearest then _up for rows with one number (most of a round's rows: plain integer
+    sums are several times cheaper than lists)."""
+    nearest: dict[tuple, int] = {}
+    for unit_id, *key, n in rows:
+        tallied = tree.tallied_above(unit_id)
+        if tallied:
+            full = (tallied[-1], *key)
+            nearest[full] = nearest.get(full, 0) + int(n or 0)
+    result: dict[tuple, int] = {}
+    for (unit_id, *key), n in nearest.items():
+        for above in tree.tallied_above(unit_id):
+            full = (above, *key)
+            result[full] = result.get(full, 0) + n
+    return result
+
+
 def _tallies(session: Session, where: queries.Scope, spec: FormSpec,
              tree: _Tree) -> dict[int, dict]:
     """Per unit keeping tallies: its subtree's {"a": ..., "v": ..., "s": ...}
@@ -182,7 +179,7 @@ def _tallies(session: Session, where: queries.Scope, spec: FormSpec,
     rows += [(unit_id, "s", str(question), "", n)
              for unit_id, question, n in queries.skipped_counts_by_unit(session, where)]
     found: dict[int, dict] = {}
-    for (unit_id, kind, question, value), (n,) in _up(tree, _nearest(tree, rows, 1)).items():
+    for (unit_id, kind, question, value), n in _counts_up(tree, rows).items():
         tally = found.setdefault(unit_id, {"a": {}, "s": {}, "v": {}})
         if kind == "v":
             values = tally["v"].setdefault(question, {})
@@ -198,13 +195,7 @@ def _margins(session: Session, where: queries.Scope, spec: FormSpec,
     dimension "", then each breakdown question's answers)."""
     measures = stored_measures(spec)
     keys = [measure_key(measure) for measure in measures]
-    rows = [(unit_id, "", True, "", *numbers)
-            for unit_id, *numbers in queries.unit_measure_counts(session, where, measures)]
-    for dimension in spec.breakdowns:
-        rows += [(unit_id, dimension, value is not None, "" if value is None else str(value),
-                  *numbers)
-                 for unit_id, value, *numbers in queries.unit_margin_counts(
-                     session, where, dimension, measures)]
+    rows = queries.unit_margins(session, where, spec.breakdowns, measures)
     found: dict[int, list] = {}
     for (unit_id, dimension, answered, value), numbers in _up(
             tree, _nearest(tree, rows, 1 + 2 * len(keys))).items():
@@ -214,12 +205,44 @@ def _margins(session: Session, where: queries.Scope, spec: FormSpec,
     return found
 
 
-_EMPTY = {"a": {}, "s": {}, "v": {}}
+EMPTY_TALLIES = {"a": {}, "s": {}, "v": {}}
+
+
+@dataclass
+class Collected:
+    """A round's responses in an id range, grouped and added up the tree as stored."""
+    round_id: int
+    tree: _Tree
+    counts: dict[int, dict]             # unit -> its count columns
+    tallies: dict[int, dict]            # unit keeping tallies -> its tallies document
+    margins: dict[int, list]            # unit keeping tallies -> its margins document
+
+    def row(self, unit_id: int) -> dict:
+        """The unit's RoundUnitAggregate row as a new one stores it."""
+        kept = unit_id in self.tree.with_children
+        return {"round_id": self.round_id, "unit_id": unit_id, **self.counts[unit_id],
+                "tallies": self.tallies.get(unit_id, EMPTY_TALLIES) if kept else None,
+                "margins": self.margins.get(unit_id, []) if kept else None}
+
+
+def collect(session: Session, round_: Round, upto_id: int,
+            after_id: int | None = None) -> Collected:
+    """The round's responses with after_id < id <= upto_id (the database grouping each
+    residential group's rows into its commune), added up the unit tree."""
+    spec = form_spec(round_.form_version.definition)
+    tree = _Tree(session)
+    where = queries.Scope(round_.id, "/", upto_id=upto_id, after_id=after_id,
+                          grouping="tallying")
+    return Collected(round_.id, tree, _counts(session, round_.id, upto_id, tree, after_id),
+                     _tallies(session, where, spec, tree), _margins(session, where, spec, tree))
 
 
 def _insert(session: Session, rows: list[dict]) -> None:
+    # a Core insert of the table: one multi-row statement per page of rows (the ORM's bulk
+    # insert split them into a batch per run of rows with or without tallies: 22 s -> s)
+    table = RoundUnitAggregate.__table__
     for start in range(0, len(rows), BATCH):
-        session.execute(insert(RoundUnitAggregate), rows[start:start + BATCH])
+        session.execute(insert(table), rows[start:start + BATCH])
 
 
 def _stored_units(session: Session, round_id: int) -> int:
@@ -227,37 +250,38 @@ def _stored_units(session: Session, round_id: int) -> int:
                               .where(RoundUnitAggregate.round_id == round_id)) or 0)
 
 
+def build_round_aggregates(round_: Round) -> int:
+    """Store the round's aggregates of its responses up to its last id now, open or closed;
+    flushes only. Returns the number of units with stored counts."""
+    session = db.session
+    # one build of a round at a time (the refresh job, pre-generation): the second waits
+    header = session.get(RoundAggregate, round_.id, with_for_update=True)
+    # the stamp (and its bound L) is taken before the data is read, every query is bounded
+    # by L: a response committing in between is the next summary's delta, or makes the
+    # stored rows unusable (an id <= L committing late), never counted twice
+    data_version = round_.data_version
+    stamp = round_stamp(session, round_)
+    upto_id = stamp["upto"]
+    session.execute(delete(RoundUnitAggregate).where(RoundUnitAggregate.round_id == round_.id))
+    collected = collect(session, round_, upto_id)
+    _insert(session, [collected.row(unit_id) for unit_id in collected.counts])
+    if header is None:
+        header = RoundAggregate(round_id=round_.id)
+        session.add(header)
+    header.data_version, header.stamp, header.built_at = data_version, stamp, utcnow()
+    session.flush()
+    return len(collected.counts)
+
+
 def materialise_round_aggregates(round_id: int) -> int:
     """Store the closed round's per-unit aggregates, unless those stored are current;
     flushes only (the caller commits). Returns the number of units with stored counts (0
-    for a round that is missing or not closed: an open round is always read live)."""
+    for a round that is missing or not closed: open rounds are the refresh job's,
+    server/analytics/refresh.py)."""
     session = db.session
     round_ = session.get(Round, round_id)
     if round_ is None or round_.effective_status() != "closed":
         return 0
-    # the stamp is taken before the data is read: a response arriving in between makes the
-    # stored aggregates stale at once (read live), never wrong
-    data_version = round_.data_version
-    stamp = round_stamp(session, round_)
-    header = session.get(RoundAggregate, round_id)
-    if header is not None and header.data_version == data_version and header.stamp == stamp:
+    if aggregates_current(session, round_):
         return _stored_units(session, round_id)
-    session.execute(delete(RoundUnitAggregate).where(RoundUnitAggregate.round_id == round_id))
-    spec = form_spec(round_.form_version.definition)
-    tree = _Tree(session)
-    where = queries.Scope(round_id, "/")
-    counts = _counts(session, round_id, tree)
-    tallies = _tallies(session, where, spec, tree)
-    margins = _margins(session, where, spec, tree)
-    _insert(session, [
-        {"round_id": round_id, "unit_id": unit_id, **values,
-         "tallies": (tallies.get(unit_id, _EMPTY)
-                     if unit_id in tree.with_children else None),
-         "margins": margins.get(unit_id, []) if unit_id in tree.with_children else None}
-        for unit_id, values in counts.items()])
-    if header is None:
-        header = RoundAggregate(round_id=round_id)
-        session.add(header)
-    header.data_version, header.stamp, header.built_at = data_version, stamp, utcnow()
-    session.flush()
-    return len(counts)
+    return build_round_aggregates(round_)

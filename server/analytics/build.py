@@ -28,6 +28,7 @@ from server.analytics.breakdowns import (
     child_ranking,
     dimension_rows,
 )
+from server.analytics.delta import add_breakdowns, add_tallies, delta_scope
 from server.analytics.figures import (
     group_index,
     incident_rates,
@@ -107,11 +108,8 @@ def _measures(spec: FormSpec, with_incidents: bool) -> tuple[queries.Measure, ..
     return tuple(measures)
 
 
-def _round_tallies(session: Session, spec: FormSpec, round_id: int,
-                   scope: UnitScope, stored: StoredUnit | None = None) -> _RoundTallies:
-    if stored is not None:
-        return _RoundTallies(*stored.round_tallies())
-    where = queries.Scope(round_id, scope.unit.path)
+def _live_round_tallies(session: Session, spec: FormSpec, where: queries.Scope,
+                        scope: UnitScope) -> _RoundTallies:
     by_bucket = tallies_by_bucket(
         scope.bucket_of,
         queries.answer_counts(session, where, tuple(q.name for q in spec.questions),
@@ -124,6 +122,19 @@ def _round_tallies(session: Session, spec: FormSpec, round_id: int,
     for question, n in queries.skipped_counts(session, where):
         all_units.skipped[question] += int(n)
     return _RoundTallies(by_bucket, all_units)
+
+
+def _round_tallies(session: Session, spec: FormSpec, round_id: int,
+                   scope: UnitScope, stored: StoredUnit | None = None) -> _RoundTallies:
+    if stored is None:
+        return _live_round_tallies(session, spec, queries.Scope(round_id, scope.unit.path),
+                                   scope)
+    tallies = _RoundTallies(*stored.round_tallies())
+    if (after := delta_scope(round_id, scope.unit.path, stored)) is not None:
+        delta = _live_round_tallies(session, spec, after, scope)
+        add_tallies(tallies.by_bucket, delta.by_bucket)
+        tallies.all.add(delta.all)
+    return tallies
 
 
 def _compared_tallies(session: Session, spec: FormSpec, round_: Round,
@@ -185,12 +196,17 @@ def _breakdowns(session: Session, spec: FormSpec, round_id: int, scope: UnitScop
     if not spec.breakdowns:
         return tuple(tables)
     measures = _measures(spec, with_incidents=False)
-    if stored is not None:
-        by_dimension = stored.breakdown_tallies(spec.breakdowns, measures)
+
+    def live(where: queries.Scope) -> dict[str, dict]:
+        rows = queries.breakdown_counts(session, where, spec.breakdowns, measures)
+        return tallies_by_breakdown(rows, spec.breakdowns, measures)
+
+    if stored is None:
+        by_dimension = live(queries.Scope(round_id, scope.unit.path))
     else:
-        rows = queries.breakdown_counts(session, queries.Scope(round_id, scope.unit.path),
-                                        spec.breakdowns, measures)
-        by_dimension = tallies_by_breakdown(rows, spec.breakdowns, measures)
+        by_dimension = stored.breakdown_tallies(spec.breakdowns, measures)
+        if (after := delta_scope(round_id, scope.unit.path, stored)) is not None:
+            add_breakdowns(by_dimension, live(after))
     for dimension in spec.breakdowns:
         tables.append(breakdown_table(spec, dimension, spec.question(dimension).label,
                                       dimension_rows(spec, dimension, by_dimension[dimension]),
@@ -224,7 +240,8 @@ def build_round_summary(session: Session, round_: Round, unit: Unit,
     threshold = options.suppression_threshold
     spec = form_spec(round_.form_version.definition)
     scope = unit_scope(session, round_, unit)
-    # a closed round's stored aggregates where current (the children's sums), else live
+    # the round's stored aggregates where usable (the children's sums, plus the responses
+    # after them read live), else live
     stored = StoredRounds(session, unit)
     current_stored = stored.get(round_)
     current = _round_tallies(session, spec, round_.id, scope, current_stored)
@@ -234,7 +251,7 @@ def build_round_summary(session: Session, round_: Round, unit: Unit,
         session, round_, scope.unit.path, scope.bucket_of,
         [c.id for c in scope.children] if ranked else [], threshold,
         stored_counts=lambda earlier: (kept.bucket_counts()
-                                       if (kept := stored.get(earlier)) else None))
+                                       if (kept := stored.whole(earlier)) else None))
     compared = {earlier.id: _compared_tallies(session, spec, earlier, scope, stored)
                 for earlier in chosen.rounds()}
     before_round = chosen.unit.round if chosen.unit else None

@@ -1,6 +1,7 @@
 """A unit's figures in a round read from the stored aggregates (analytics/aggregates.py):
 its children's subtrees are its report's buckets, its own subtree the whole, its own
-responses the difference.
+responses the difference. The stored rows hold the round's responses up to an id; those
+after it (the delta, `StoredUnit.after_id`) are read live on top (analytics/delta.py).
 
 The tallies made here equal those the live queries make (analytics/tallies.py), which the
 aggregate tests check figure by figure; `load_stored` returns None wherever they cannot be
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from server.analytics.aggregates import measure_key, round_stamp, stored_measures
+from server.analytics.aggregates import measure_key, stored_measures
+from server.analytics.currency import usable_aggregates
 from server.analytics.models import RoundAggregate, RoundUnitAggregate
 from server.analytics.spec import form_spec
 from server.analytics.tallies import Tally
@@ -44,6 +46,8 @@ class StoredUnit:
     own_responses: int
     tallies: dict[int, dict]                   # unit -> RoundUnitAggregate.tallies
     margins: dict[int, dict]                   # unit -> (dimension, answered, value) -> (responses, cells)
+    # the responses with a larger id are not stored (read them live); None: there are none
+    after_id: int | None = None
 
     def _children(self) -> list[int]:
         return [unit_id for unit_id, n in self.responses.items()
@@ -134,8 +138,9 @@ def _measured_tally(measures, numbers: list[int]) -> Tally:
 
 
 def load_stored(session: Session, round_id: int, unit: Unit) -> StoredUnit | None:
-    """The unit's and its children's stored aggregates in the round (known to be current),
-    or None when a child holding responses keeps no tallies (the report is read live)."""
+    """The unit's and its children's stored aggregates in the round (the caller checks
+    they are usable), or None when a child holding responses keeps no tallies (the report
+    is read live)."""
     table = RoundUnitAggregate
     where = (table.round_id == round_id, _in_scope(table.unit_id, unit.id))
     counts = session.execute(select(table.unit_id, table.tree_responses, table.own_responses,
@@ -166,25 +171,35 @@ class StoredRounds:
         self._found: dict[int, StoredUnit | None] = {}
 
     def get(self, round_: Round) -> StoredUnit | None:
+        """The stored rows, open round or closed; `after_id` says whether a delta is to be
+        read live on top of them."""
         if round_.id not in self._found:
             self._found[round_.id] = self._load(round_)
         return self._found[round_.id]
 
+    def whole(self, round_: Round) -> StoredUnit | None:
+        """The stored rows if they hold every response of the round (no delta): what the
+        comparisons with an earlier round read (a late upload into it: read live)."""
+        stored = self.get(round_)
+        return stored if stored is not None and stored.after_id is None else None
+
     def _load(self, round_: Round) -> StoredUnit | None:
-        if round_.effective_status() != "closed":
-            return None
         header = self.session.get(RoundAggregate, round_.id)
         if header is None or header.data_version != round_.data_version:
             return None
         stored = load_stored(self.session, round_.id, self.unit)
-        if stored is None or header.stamp != round_stamp(self.session, round_):
+        if stored is None:
             return None
+        usable = usable_aggregates(self.session, round_, header)
+        if usable is None:
+            return None
+        stored.after_id = usable.upto_id if usable.delta else None
         return stored
 
     def measures_of(self, round_: Round, measures) -> StoredUnit | None:
-        """The round's stored rows if they hold every measure asked (the round's own form
-        asked for the same ones)."""
-        stored = self.get(round_)
+        """The round's stored rows, if whole, when they hold every measure asked (the
+        round's own form asked for the same ones)."""
+        stored = self.whole(round_)
         if stored is None:
             return None
         kept = {measure_key(m) for m in stored_measures(form_spec(round_.form_version.definition))}

@@ -34,8 +34,8 @@ from sqlalchemy import (
 )
 
 from reports.sections.suggestions import STATUSES as SUGGESTION_STATUSES
-from server.analytics.aggregates import round_stamp
 from server.analytics.build import round_info
+from server.analytics.currency import aggregates_current
 from server.analytics.history import earlier_rounds
 from server.analytics.models import RoundAggregate, RoundUnitAggregate
 from server.analytics.period import ZONE as PERIOD_ZONE
@@ -142,15 +142,16 @@ ROUND_WIDE_UNITS = 2000
 
 
 def _stored_rounds(rounds: list[Round]) -> set[int]:
-    """The closed rounds whose aggregates are current (one query for their headers)."""
+    """The closed rounds whose aggregates hold every response as it is (one query for their
+    headers): their stored counts are the live ones (analytics/currency.py). An open round
+    or one with responses after the stored bound is counted live."""
     closed = {r.id: r for r in rounds if r.effective_status() == "closed"}
     if not closed:
         return set()
     headers = db.session.scalars(select(RoundAggregate).where(
         RoundAggregate.round_id.in_(closed)))
     return {header.round_id for header in headers
-            if header.data_version == closed[header.round_id].data_version
-            and header.stamp == round_stamp(db.session, closed[header.round_id])}
+            if aggregates_current(db.session, closed[header.round_id], header)}
 
 
 def _response_states(rounds: list[Round], units: list[Unit], round_units_below: int
