@@ -18,6 +18,10 @@ Figures (median of --runs, after one warm-up view): each page as a logged-in adm
 the test client (routing, queries, template), its HTML size, and for the report pages the
 first view with no stored summary (cold). Target: every page < 1 s warm.
 
+A view never builds the summary of a broad unit (country, province) of an open round: the
+open round's pages are measured cold (nothing stored: "being computed" for those), then the
+warming job (server/reporting/warming.py) is timed making them, and the pages measured again.
+
 The pages are measured twice: with the current round open (read live), then after closing
 it and materialising both rounds' per-unit aggregates (server/analytics/aggregates.py, timed),
 with summary + PDF of the whole top unit and of a province, cold (no stored summary or PDF),
@@ -46,6 +50,7 @@ from server.people.models import user_units
 from server.people.services import create_user
 from server.reporting.models import CachedReport, CachedSummary
 from server.reporting.services import report_pdf
+from server.reporting.warming import open_round_ids, warm_open_round_summaries
 from server.rounds.models import Round, round_units
 from server.rounds.services import create_round
 from server.sync.models import Response
@@ -242,6 +247,16 @@ def summaries_and_pdfs(app, ids: dict) -> list[tuple[str, float]]:
     return figures
 
 
+def run_warming(app) -> tuple[float, str]:
+    """The warming job once, without its time budget: seconds, and what it did."""
+    started = time.perf_counter()
+    with app.app_context():
+        now = utcnow()
+        assert open_round_ids(now), "no open round to warm"
+        outcome = warm_open_round_summaries(now, budget=timedelta(hours=2))
+    return time.perf_counter() - started, outcome
+
+
 def measure(app, ids: dict, runs: int, keep_summaries: bool = False) -> list[tuple]:
     client = _logged_in(app)
     r = ids["current"]
@@ -305,9 +320,14 @@ def main() -> None:
     app = bench_app(url, tempfile.mkdtemp(prefix="lang-nghe-bench-instance-"))
     ids = reuse(app) if args.reuse else populate(app, scale)
     figures = {}
+    warming = None
     if not args.skip_open:
         set_round_status(app, ids["current"], "open")
-        figures["open"] = measure(app, ids, args.runs, keep_summaries=args.keep_summaries)
+        figures["open, nothing stored (broad units: \"being computed\")"] = measure(
+            app, ids, args.runs, keep_summaries=args.keep_summaries)
+        warming = run_warming(app)
+        figures["open, after the warming job"] = measure(app, ids, args.runs,
+                                                         keep_summaries=True)
     set_round_status(app, ids["current"], "closed")
     materialised = materialise(app, ids)
     downloads = summaries_and_pdfs(app, ids)
@@ -328,6 +348,8 @@ def main() -> None:
         for label, cold, warm, size in rows:
             cold_text = f"{cold * 1000:.0f}ms" if cold is not None else "–"
             print(f"{label:<34} {cold_text:>9} {warm * 1000:>7.0f}ms {size / 1024:>8.1f}kB")
+    if warming is not None:
+        print(f"\nwarming job (open round's broad units, live): {warming[0]:.1f} s ({warming[1]})")
     print(f"\nmaterialising both rounds' aggregates: {materialised:.1f} s")
     for label, seconds in downloads:
         print(f"{label:<34} {seconds * 1000:>9.0f}ms  (cold, from aggregates)")

@@ -42,6 +42,12 @@ JOBS = {job.name: job for job in (
     ScheduledJob("open-close-rounds", "server.rounds.lifecycle:advance_round_statuses",
                  5 * _MINUTES),
     ScheduledJob("close-due-rounds", "server.scheduling.jobs:close_due_rounds", 5 * _MINUTES),
+    # the country's and provinces' figures of open rounds, which a page view never builds
+    ScheduledJob("warm-open-round-summaries",
+                 "server.reporting.warming:warm_open_round_summaries", 5 * _MINUTES),
+    # stored aggregates of open rounds: the delta folded in once it grows (analytics/refresh.py)
+    ScheduledJob("refresh-aggregates", "server.analytics.refresh:refresh_aggregates",
+                 10 * _MINUTES),
     ScheduledJob("expire-signin-codes", "server.scheduling.housekeeping:expire_signin_codes",
                  timedelta(days=1), NIGHT_IN_VIETNAM),
     ScheduledJob("expire-device-tokens", "server.scheduling.housekeeping:expire_device_tokens",

@@ -37,6 +37,12 @@ def builds(monkeypatch):
     return made
 
 
+@pytest.fixture(autouse=True)
+def no_view_budget(monkeypatch):
+    """Builds are counted here: a slow machine must not push one past a view's budget."""
+    monkeypatch.setattr(web, "VIEW_BUILD_BUDGET", None)
+
+
 @pytest.fixture
 def admin_client(login, factory):
     return login(factory.user("quantri", "admin"))
