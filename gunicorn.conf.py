@@ -5,6 +5,7 @@ file by itself (./gunicorn.conf.py). Command-line flags still win (`-b`, `-w`, .
     WEB_CONCURRENCY     worker processes (default: CPUs + 1)
 """
 
+import gc
 import os
 
 wsgi_app = "server:create_app()"
@@ -30,3 +31,10 @@ keepalive = 5
 # Logs to stdout/stderr, for the service manager to collect.
 accesslog = "-"
 errorlog = "-"
+
+
+def post_worker_init(worker):
+    """The app (modules, forms, templates, the bundled PWA) lives as long as the worker:
+    moved out of the garbage collector's reach, the collections a big page triggers scan
+    only what the request made (about 30 % of the national progress page's Python time)."""
+    gc.freeze()

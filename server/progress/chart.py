@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from server.progress.services import DayCount
+from server.progress.rows import DayCount
 
 WIDTH, HEIGHT = 1000, 300
 LEFT, RIGHT, TOP = 56, 16, 16

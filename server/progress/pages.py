@@ -13,16 +13,10 @@ from server.auth.access import can_see_unit
 from server.auth.web import current_web_user
 from server.extensions import db
 from server.progress.chart import daily_chart
-from server.progress.services import (
-    UNIT_SORTS,
-    VIEWS,
-    VOLUNTEER_SORTS,
-    attach_units,
-    default_round,
-    progress_rounds,
-    round_progress,
-    sorted_rows,
-)
+from server.progress.scope import default_round, progress_rounds
+from server.progress.services import VIEWS, round_progress
+from server.progress.sorting import UNIT_SORTS, VOLUNTEER_SORTS, sorted_rows
+from server.progress.volunteers import attach_units
 from server.reporting.access import unit_in_round
 from server.reporting.export import csv_chunks
 from server.rounds.models import Round

@@ -163,7 +163,11 @@ def response_rows(plan: ExportPlan) -> Iterator[list]:
              .order_by(Response.completed_at, Response.id)
              .execution_options(yield_per=BATCH))
     if plan.unit_path is not None:
-        query = query.where(Unit.path.startswith(plan.unit_path, autoescape=True))
+        # the subtree's units first: PostgreSQL then reads their responses through
+        # (round_id, unit_id) and sorts a province's rows, instead of walking the whole
+        # round in completion order and dropping 97 % of it
+        query = query.where(Response.unit_id.in_(
+            select(Unit.id).where(Unit.path.startswith(plan.unit_path, autoescape=True))))
     for (response_id, uuid, unit_id, unit_code, unit_name, volunteer, completed_at, received_at, status,
          is_late, excluded, excluded_reason, answers, skipped) in db.session.execute(query):
         row = [_plain(uuid), unit_id, _plain(unit_code), _plain(unit_name), _plain(volunteer),

@@ -48,7 +48,7 @@ class CachedSummary(db.Model):
 
 # The report queries count a round's responses per unit (the fingerprint of every card, and
 # the per-unit GROUP BYs of a summary): this index answers them from the index alone instead
-# of reading the whole round through ix_responses_round_id. Declared here, beside the
+# of reading the whole round (the round id alone has no index of its own). Declared here, beside the
 # queries that need it, rather than in the sync models.
 Index("ix_responses_round_unit_status", Response.round_id, Response.unit_id, Response.status,
       Response.id)

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db_types import JSONType, UTCDateTime, utcnow
@@ -16,10 +16,20 @@ class Response(db.Model):
     """One resident's answers (phiếu), identified by the UUID made on the phone."""
 
     __tablename__ = "responses"
+    # Reads of a round answered from an index alone (no row fetched from the table):
+    # the export streams a round in completion order (migration 0012); the progress page
+    # counts a round per unit, volunteer and local day (migration 0013, every column the
+    # counts need).
+    __table_args__ = (
+        Index("ix_responses_round_completed", "round_id", "completed_at", "id"),
+        Index("ix_responses_round_progress", "round_id", "unit_id", "volunteer_id",
+              "completed_at", "received_at", "status", "is_late", "excluded_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    # no index of its own: every index below and ix_responses_round_unit_status start with it
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
     form_version_id: Mapped[int] = mapped_column(ForeignKey("form_versions.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

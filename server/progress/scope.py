@@ -1,0 +1,86 @@
+"""Which rounds a user follows, the round's units (with their targets) and the user's top
+units in it: all worked out from the units' materialised paths, never one query per unit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+
+from sqlalchemy import func, or_, select
+
+from server.db_types import utcnow
+from server.extensions import db
+from server.people.models import User, user_units
+from server.reporting.access import visible_rounds
+from server.rounds.models import Round, round_units
+from server.units.models import Unit
+
+
+def progress_rounds(user: User) -> list[Round]:
+    """The rounds the user may follow (the reports' rule), newest first."""
+    return visible_rounds(user)
+
+
+def default_round(rounds: list[Round], now: datetime | None = None) -> Round | None:
+    """The first open round, else the newest."""
+    now = now or utcnow()
+    return next((r for r in rounds if r.effective_status(now) == "open"), rounds[0] if rounds else None)
+
+
+@lru_cache(maxsize=100_000)
+def path_ids(path: str) -> tuple[int, ...]:
+    """The ids along a materialised path (cached: a national page splits 36,000 paths
+    several times)."""
+    return tuple(int(part) for part in path.strip("/").split("/") if part)
+
+
+def in_roots(roots: list[str]):
+    return or_(*[Unit.path.startswith(path, autoescape=True) for path in roots])
+
+
+class RoundUnits:
+    """The round's own units (id -> (path, target)) and every unit above them."""
+
+    def __init__(self, by_id: dict[int, tuple[str, int]]):
+        self.by_id = by_id
+        self.holding = {unit_id for path, _ in by_id.values() for unit_id in path_ids(path)}
+
+    def related(self, path: str) -> bool:
+        """The unit holds a round unit or lies inside one."""
+        ids = path_ids(path)
+        return bool(ids) and (ids[-1] in self.holding or any(i in self.by_id for i in ids))
+
+    def inside(self, roots: list[str]) -> list[tuple[int, str, int]]:
+        prefixes = tuple(roots)
+        return [(unit_id, path, target) for unit_id, (path, target) in self.by_id.items()
+                if path.startswith(prefixes)]
+
+
+def round_units_of(round_: Round, scope: Unit | None = None) -> RoundUnits:
+    """The round's units with their targets: every one, or (below a scope) those at or
+    below it and those above it, which is all the page's rules look at there (a commune's
+    page reads its 10 groups, not the country's 33,000)."""
+    query = (select(Unit.id, Unit.path,
+                    func.coalesce(round_units.c.target, round_.target_per_unit))
+             .join(round_units, round_units.c.unit_id == Unit.id)
+             .where(round_units.c.round_id == round_.id))
+    if scope is not None:
+        query = query.where(or_(in_roots([scope.path]), Unit.id.in_(path_ids(scope.path))))
+    rows = db.session.execute(query).all()
+    return RoundUnits({unit_id: (path, int(target)) for unit_id, path, target in rows})
+
+
+def top_scope_units(round_: Round, user: User, units: RoundUnits) -> list[Unit]:
+    """The highest units of the round the user sees (the reports' rule): an admin's province,
+    an official's commune. Worked out from the round units' paths: no list of every unit."""
+    if user.role == "admin":
+        ids = {path_ids(path)[0] for path, _ in units.by_id.values()}
+    else:
+        assigned = [(unit_id, path) for unit_id, path in db.session.execute(
+            select(Unit.id, Unit.path).join(user_units, user_units.c.unit_id == Unit.id)
+            .where(user_units.c.user_id == user.id)) if unit_id in units.holding]
+        ids = {unit_id for unit_id, path in assigned
+               if not any(other != path and path.startswith(other) for _, other in assigned)}
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.path)))

@@ -1,0 +1,47 @@
+"""The orders the progress tables sort by (a column, ties by name)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from server.units.services import slugify
+
+NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def name_key(name: str) -> tuple:
+    """Vietnamese names in alphabetical order, numbers by value ("Tổ 2" before "Tổ 10")."""
+    return tuple(int(part) if part.isdigit() else part
+                 for part in re.split(r"(\d+)", slugify(name)) if part)
+
+
+UNIT_SORTS = {
+    "name": lambda row: (row.own, name_key(row.name)),
+    "responses": lambda row: row.responses,
+    "target": lambda row: row.target if row.target is not None else -1,
+    "coverage": lambda row: row.coverage if row.coverage is not None else -1.0,
+    "expected": lambda row: row.expected if row.expected is not None else -1,
+    "shortfall": lambda row: row.shortfall,
+    "late": lambda row: row.counts.late,
+    "rejected": lambda row: row.counts.rejected,
+    "excluded": lambda row: row.counts.excluded,
+}
+VOLUNTEER_SORTS = {
+    "name": lambda row: name_key(row.display_name),
+    "responses": lambda row: row.responses,
+    "late": lambda row: row.counts.late,
+    "rejected": lambda row: row.counts.rejected,
+    "excluded": lambda row: row.counts.excluded,
+    "last_response": lambda row: row.last_response_at or NEVER,
+    "last_sync": lambda row: row.last_sync_at or NEVER,
+    "app_version": lambda row: name_key(row.app_version or ""),
+    "queued": lambda row: row.queued if row.queued is not None else -1,
+}
+
+
+def sorted_rows(rows: list, sorts: dict, key: str, descending: bool) -> list:
+    """Sorted by the named column, ties by name; unknown keys sort by name."""
+    by_name = sorts["name"]
+    ordered = sorted(rows, key=by_name)
+    return sorted(ordered, key=sorts.get(key, by_name), reverse=descending)
