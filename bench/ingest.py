@@ -1,7 +1,7 @@
 """Sync ingest throughput through the real HTTP stack, next to the raw insert limit.
 
     .venv/bin/python bench/ingest.py [--batches 100] [--clients 4] [--workers 2] [--gzip]
-                                     [--sqlite-only] [--pg-url URL] [--pg-db NAME]
+                                     [--rounds 4] [--sqlite-only] [--pg-url URL] [--pg-db NAME]
 
 For each database (a temporary SQLite file; a PostgreSQL database `lang_nghe_bench_ingest`
 or --pg-db, created and dropped here next to --pg-url so the test database is untouched):
@@ -13,6 +13,9 @@ with a volunteer's bearer token. Every result must be `created`.
 The raw limit is the same rows (cleaned answers, hash, times) inserted into the same table
 with executemany (SQLAlchemy Core) in batches of 100, one transaction each, as the API
 commits once per request (all rows in one transaction is printed too, for reference).
+The API's batches and the raw batches alternate in --rounds rounds (the raw rows deleted
+after each), so both are measured under the same load: on a shared machine, a raw rate
+taken once after the API's run moved by a factor of two from one run to the next.
 Prints responses per second and API / raw; and, since wall-clock rates move with whatever
 else the machine runs, the CPU seconds per batch of the gunicorn workers and of the raw
 inserts (this side of the database only).
@@ -110,27 +113,27 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def raw_insert_rates(app, rows: list[dict]) -> tuple[float, float, float]:
-    """Rows per second inserted straight into the table with executemany (SQLAlchemy Core):
-    like the API, one transaction per batch of BATCH_SIZE; and, for reference, all of them
-    in one transaction. The rows are deleted after each run so both see the same table.
-    Also the CPU seconds this process spent on the first."""
+def raw_inserts(app, rows: list[dict], per_batch: bool = True) -> tuple[float, float]:
+    """Seconds and CPU seconds (this process) to insert rows straight into the table with
+    executemany (SQLAlchemy Core): one transaction per BATCH_SIZE, like the API, or all in
+    one. The rows are deleted afterwards, so every run sees the same table."""
     table = Response.__table__
-    batches = [rows[start:start + BATCH_SIZE] for start in range(0, len(rows), BATCH_SIZE)]
-
-    def timed(groups: list[list[dict]]) -> tuple[float, float]:
-        with app.app_context():
-            started, cpu = time.perf_counter(), time.process_time()
-            for group in groups:
-                with db.engine.begin() as connection:
-                    connection.execute(insert(table), group)
-            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    groups = ([rows[start:start + BATCH_SIZE] for start in range(0, len(rows), BATCH_SIZE)]
+              if per_batch else [rows])
+    with app.app_context():
+        started, cpu = time.perf_counter(), time.process_time()
+        for group in groups:
             with db.engine.begin() as connection:
-                connection.execute(delete(table).where(table.c.uuid.in_([row["uuid"] for row in rows])))
-        return len(rows) / elapsed, cpu
+                connection.execute(insert(table), group)
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        with db.engine.begin() as connection:
+            connection.execute(delete(table).where(table.c.uuid.in_([row["uuid"] for row in rows])))
+    return elapsed, cpu
 
-    (per_batch, cpu), (one_transaction, _) = timed(batches), timed([rows])
-    return per_batch, one_transaction, cpu
+
+def _rounds(values: list, rounds: int) -> list[list]:
+    size = -(-len(values) // rounds)
+    return [values[start:start + size] for start in range(0, len(values), size)]
 
 
 def bench_database(label: str, url: str, args, pool: list[dict]) -> dict:
@@ -148,25 +151,32 @@ def bench_database(label: str, url: str, args, pool: list[dict]) -> dict:
         return gzip.compress(body, 6) if args.gzip else body
 
     bodies = [encode(items) for items in timed]
+    row_batches = [response_rows(world, items) for items in timed]  # new UUIDs, the same content
+    rows = [row for batch in row_batches for row in batch]
+    rounds = min(max(args.rounds, 1), args.batches)
+    api = {"elapsed": 0.0, "cpu": 0.0}
+    raw = {"elapsed": 0.0, "cpu": 0.0}
     process, port = start_gunicorn(url, instance, args.workers, worker_class="sync")
     try:
         run_clients(port, world["tokens"], [encode(items) for items in warmup], args.gzip)
         workers = worker_pids(process.pid)
-        cpu = cpu_seconds(workers)
-        elapsed = run_clients(port, world["tokens"], bodies, args.gzip)
-        api_cpu = cpu_seconds(workers) - cpu
+        for api_bodies, raw_batches in zip(_rounds(bodies, rounds), _rounds(row_batches, rounds), strict=True):
+            cpu = cpu_seconds(workers)
+            api["elapsed"] += run_clients(port, world["tokens"], api_bodies, args.gzip)
+            api["cpu"] += cpu_seconds(workers) - cpu
+            elapsed, cpu = raw_inserts(app, [row for batch in raw_batches for row in batch])
+            raw["elapsed"] += elapsed
+            raw["cpu"] += cpu
     finally:
         stop_gunicorn(process)
-    api_rate = args.batches * BATCH_SIZE / elapsed
-    per_batch, one_transaction, raw_cpu = raw_insert_rates(
-        app, response_rows(world, [item for items in timed for item in items]))
+    one_transaction = len(rows) / raw_inserts(app, rows, per_batch=False)[0]
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
     size = sum(len(b) for b in bodies) / len(bodies)
-    return {"label": label, "api": api_rate, "raw": per_batch, "raw_one": one_transaction,
-            "elapsed": elapsed, "body": size, "api_cpu": api_cpu / args.batches * 1000,
-            "raw_cpu": raw_cpu / args.batches * 1000}
+    return {"label": label, "api": len(rows) / api["elapsed"], "raw": len(rows) / raw["elapsed"],
+            "raw_one": one_transaction, "elapsed": api["elapsed"], "body": size,
+            "api_cpu": api["cpu"] / args.batches * 1000, "raw_cpu": raw["cpu"] / args.batches * 1000}
 
 
 def main() -> None:
@@ -175,6 +185,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4, help="concurrent uploading threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--gzip", action="store_true", help="send gzip-compressed bodies")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="API and raw runs alternate this many times (default 4)")
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL),
                         help="a PostgreSQL URL to create the bench database from")
@@ -195,7 +207,8 @@ def main() -> None:
           f"{args.workers} sync workers, {args.clients} clients, {'gzip' if args.gzip else 'plain'} JSON "
           f"bodies, {os.cpu_count()} CPUs")
     print(f"raw: the same rows with executemany (Core), one transaction per {BATCH_SIZE} as the API "
-          "commits per request; 'one tx': all in one transaction, for reference")
+          f"commits per request, alternating with the API in {args.rounds} rounds; 'one tx': all in "
+          "one transaction, for reference")
     print(f"{'database':<12} {'API responses/s':>16} {'raw per batch/s':>16} {'API / raw':>10} "
           f"{'raw one tx/s':>13} {'API / one tx':>13} {'body':>9}")
     for r in results:

@@ -31,6 +31,13 @@ def _as_choice_text(raw):
     return None
 
 
+def plain_choices(choice_values) -> frozenset:
+    """The choice values that _as_choice_text keeps exactly as they are (not blank): an
+    answer that is one of them is that choice, with nothing to normalise or trim."""
+    return frozenset(value for value in choice_values
+                     if isinstance(value, str) and value != "" and _as_choice_text(value) == value)
+
+
 def coerce_select_one(raw, choice_values, allow_na=False):
     text = _as_choice_text(raw)
     if text is None:

@@ -102,6 +102,15 @@ class CompiledForm:
             self.nodes.append(node)
         self.by_name = {node.name: node for node in self.nodes}
         self.order = self._dependency_order()
+        # Plans for the per-response loops (an upload checks 100 responses at a time):
+        # what each step needs, looked up once here rather than on every response.
+        self._coercers = {name: _coercer(node) for name, node in self.by_name.items()
+                          if node.type in ANSWER_BEARING}
+        self._steps = [(node.index, node.name, node.parent, node.relevant,
+                        node.calculation if node.type == "calculate" else None)
+                       for node in self.order]
+        self._outputs = [(node.index, node.name, node.type in ANSWER_BEARING) for node in self.nodes]
+        self.answerable = [node for node in self.nodes if node.type in coercion.ANSWERABLE_TYPES]
 
     def _dependency_order(self) -> list[Node]:
         waiting = {node.index: len(node.depends_on) for node in self.nodes}
@@ -127,48 +136,93 @@ class CompiledForm:
     def coerce(self, answers: dict):
         """(values, problems, unknown): values by name, problems name -> (code, params)."""
         values, problems, unknown = {}, {}, []
+        coercers, absent = self._coercers, coercion.ABSENT
         for name, raw in answers.items():
             if raw is None:
                 continue
-            node = self.by_name.get(name)
-            if node is None or node.type not in ANSWER_BEARING:
+            coerce_one = coercers.get(name, _UNKNOWN)
+            if coerce_one is _UNKNOWN:
                 unknown.append(name)
                 continue
-            if node.type == "calculate":
-                continue  # always recomputed here, never trusted from the client
-            value, problem = coerce_answer(node, raw)
+            if coerce_one is None:
+                continue  # a calculate: always recomputed here, never trusted from the client
+            value, problem = coerce_one(raw)
             if problem is not None:
                 problems[name] = problem
-            elif value is not coercion.ABSENT:
+            elif value is not absent:
                 values[name] = value
         return values, problems, unknown
 
-    def run_logic(self, values: dict, today: str | None):
-        """(answers, visible names, skipped names), answers in document order."""
+    def _visibility(self, values: dict, today: str | None) -> tuple[dict, list[bool]]:
+        """The answers left once logic has run (hidden ones dropped, calculates set), and
+        whether each node (by index) is shown."""
         working = dict(values)
         shown = [False] * len(self.nodes)
-        for node in self.order:
-            visible = node.parent is None or shown[node.parent]
-            if visible and node.relevant is not None:
-                visible = v.to_boolean(node.relevant(working, None, today))
-            shown[node.index] = visible
+        to_boolean = v.to_boolean
+        for index, name, parent, relevant, calculation in self._steps:
+            visible = parent is None or shown[parent]
+            if visible and relevant is not None:
+                visible = to_boolean(relevant(working, None, today))
+            shown[index] = visible
             if not visible:
-                working.pop(node.name, None)
-            elif node.calculation is not None and node.type == "calculate":
-                value = v.export_value(node.calculation(working, None, today))
+                working.pop(name, None)
+            elif calculation is not None:
+                value = v.export_value(calculation(working, None, today))
                 if v.is_empty(value):
-                    working.pop(node.name, None)
+                    working.pop(name, None)
                 else:
-                    working[node.name] = value
+                    working[name] = value
+        return working, shown
+
+    def checked_answers(self, values: dict, today: str | None) -> tuple[dict, list, list[bool]]:
+        """(answers in document order, skipped names, shown by node index): what
+        validation needs of run_logic, without the set of visible names."""
+        working, shown = self._visibility(values, today)
+        answers, skipped = {}, []
+        for index, name, answer_bearing in self._outputs:
+            if shown[index]:
+                if name in working:
+                    answers[name] = working[name]
+            elif answer_bearing:
+                skipped.append(name)
+        return answers, skipped, shown
+
+    def run_logic(self, values: dict, today: str | None):
+        """(answers, visible names, skipped names, shown by node index), answers in
+        document order."""
+        working, shown = self._visibility(values, today)
         answers, visible_names, skipped = {}, set(), []
-        for node in self.nodes:
-            if shown[node.index]:
-                visible_names.add(node.name)
-                if node.name in working:
-                    answers[node.name] = working[node.name]
-            elif node.type in ANSWER_BEARING:
-                skipped.append(node.name)
+        for index, name, answer_bearing in self._outputs:
+            if shown[index]:
+                visible_names.add(name)
+                if name in working:
+                    answers[name] = working[name]
+            elif answer_bearing:
+                skipped.append(name)
         return answers, visible_names, skipped, shown
+
+
+_UNKNOWN = object()
+
+
+def _coercer(node: Node):
+    """The node's coercer (raw -> (value, problem)); None for a calculate."""
+    kind = node.type
+    if kind == "calculate":
+        return None
+    if kind in ("select_one", "likert"):
+        choices = node.choice_values
+        allow_na = kind == "likert" and bool(node.question.get("allow_na"))
+        plain = coercion.plain_choices(choices)
+
+        def select_one(raw):
+            # The usual answer: a choice value exactly as the form has it.
+            if raw.__class__ is str and raw in plain:
+                return raw, None
+            return coercion.coerce_select_one(raw, choices, allow_na)
+
+        return select_one
+    return lambda raw: coerce_answer(node, raw)
 
 
 def coerce_answer(node: Node, raw):

@@ -7,6 +7,7 @@ fixed by the "validation" vectors in forms/vectors/logic.json.
 from dataclasses import dataclass
 
 from server.forms import logic_values as v
+from server.forms.coercion import ANSWERABLE_TYPES
 from server.forms.compiled import compiled_form
 
 MESSAGES = {
@@ -31,6 +32,8 @@ WRONG_TYPE = {
     "text": ("Hãy nhập chữ.", "Enter text."),
     "date": ("Hãy nhập ngày theo dạng NNNN-TT-NN.", "Enter a date as YYYY-MM-DD."),
 }
+# The questions checked below are the compiled form's `answerable` ones: these types.
+assert WRONG_TYPE.keys() == ANSWERABLE_TYPES
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +95,11 @@ def validate_response(definition: dict, answers: dict, today: str | None = None,
     """
     compiled = compiled_form(definition, content_hash)
     values, problems, unknown = compiled.coerce(answers if isinstance(answers, dict) else {})
-    cleaned, _, skipped, shown = compiled.run_logic(values, today)
+    cleaned, skipped, shown = compiled.checked_answers(values, today)
     errors = [_error(name, "unknown_question", _message("unknown_question", name=name))
               for name in sorted(unknown)]
-    for node in compiled.nodes:
-        if not shown[node.index] or node.type not in WRONG_TYPE:
+    for node in compiled.answerable:
+        if not shown[node.index]:
             continue
         if node.name in problems:
             errors.append(_problem_error(node, *problems[node.name]))
@@ -109,7 +112,8 @@ def validate_response(definition: dict, answers: dict, today: str | None = None,
         problem = None
         if node.type in ("integer", "decimal"):
             problem = _range_error(node, value)
-        problem = problem or _constraint_error(node, value, cleaned, today)
+        if problem is None and node.constraint is not None:
+            problem = _constraint_error(node, value, cleaned, today)
         if problem:
             errors.append(problem)
     return ValidationResult(cleaned, skipped, errors)

@@ -5,6 +5,10 @@ batch reads only the hashes, and a definition only the first time its (id, hash)
 Handing the same dict to validation each time also finds its compiled form by identity
 (server/forms/compiled.py) instead of by hash. Reading the 20 kB default form on every
 upload cost 0.5-1 ms of CPU a batch (bench/ingest.py).
+
+The last version read for each id is also remembered, so a batch can be validated before
+any query (server/sync/early_validation.py) and that work kept only if the hash read
+under the lock is the same.
 """
 
 from collections import OrderedDict
@@ -27,6 +31,24 @@ class FormCheck:
 # (version id, content hash) -> definition, the oldest dropped first.
 _DEFINITIONS: OrderedDict[tuple[int, str], dict] = OrderedDict()
 _DEFINITIONS_KEPT = 32
+# version id -> the FormCheck last read for it, the oldest dropped first.
+_LATEST: OrderedDict[int, FormCheck] = OrderedDict()
+
+
+def _remember(version_id: int, check: FormCheck) -> None:
+    _LATEST.pop(version_id, None)  # put back last: the newest
+    _LATEST[version_id] = check
+    while len(_LATEST) > _DEFINITIONS_KEPT:
+        try:
+            _LATEST.popitem(last=False)
+        except KeyError:  # another thread (gthread workers) emptied it meanwhile
+            break
+
+
+def remembered(version_id: int) -> FormCheck | None:
+    """The FormCheck this process last read for a version id (no query): what it most
+    likely still is; form_checks() tells for sure."""
+    return _LATEST.get(version_id)
 
 
 def form_checks(version_ids: set[int]) -> dict[int, FormCheck]:
@@ -39,12 +61,15 @@ def form_checks(version_ids: set[int]) -> dict[int, FormCheck]:
         definition = _DEFINITIONS.get((version_id, content_hash))
         if definition is not None:
             found[version_id] = FormCheck(definition, content_hash)
+    for version_id, check in found.items():
+        _remember(version_id, check)
     unknown = version_ids - set(found)
     if unknown:
         for version_id, content_hash, definition in db.session.execute(
                 select(FormVersion.id, FormVersion.content_hash, FormVersion.definition)
                 .where(FormVersion.id.in_(unknown))):
             found[version_id] = FormCheck(definition, content_hash)
+            _remember(version_id, found[version_id])
             _DEFINITIONS[(version_id, content_hash)] = definition
             while len(_DEFINITIONS) > _DEFINITIONS_KEPT:
                 _DEFINITIONS.popitem(last=False)

@@ -24,6 +24,7 @@ from server.sync.schemas import (
     SubmissionResultsSchema,
 )
 from server.sync.services import held_submissions, ingest_batch
+from server.sync.write_lock import release_write_lock
 
 blp = Blueprint("sync", __name__, url_prefix="/api/v1", description="Đồng bộ phiếu / sync")
 
@@ -91,6 +92,7 @@ class FormVersionResource(MethodView):
 class Submissions(MethodView):
     @api_login_required()
     @volunteer_only
+    @release_write_lock
     @limited_body
     @blp.doc(parameters=CLIENT_REPORT_PARAMETERS)
     @blp.arguments(SubmissionBatchSchema)

@@ -104,9 +104,11 @@ def check_submission(submission: Submission, context) -> Check:
     if errors:
         return Check(errors)
     version = context.form_versions[round_.form_version_id]
-    validated = validate_response(version.definition, submission.answers,
-                                  phone_today(submission.completed_at),
-                                  content_hash=version.content_hash)
+    validated = context.validated_early(submission, version)
+    if validated is None:
+        validated = validate_response(version.definition, submission.answers,
+                                      phone_today(submission.completed_at),
+                                      content_hash=version.content_hash)
     if validated.errors:
         return Check(validated.errors)
     return Check([], late, validated)

@@ -7,8 +7,11 @@ uploads racing: if the bulk insert hits it, the batch falls back to one savepoin
 response and answers duplicate or conflict for those another upload stored first.
 
 Every item is first admitted at the edge (intake.admit): what could break the batch further
-in rejects that item alone. A conflict (different content under a stored UUID) is kept for
-review only when the item passes every check a new response would, may replace the stored
+in rejects that item alone. Admitting, hashing and validating the form come before the first
+query, so on SQLite they run outside the write lock (server/sync/write_lock.py,
+early_validation.py); everything decided on is read after, under it.
+
+A conflict (different content under a stored UUID) is kept for review only when the item passes every check a new response would, may replace the stored
 one (same round, a unit the volunteer collects in), and the volunteer has fewer than
 MAX_OPEN_CONFLICTS conflicts waiting: review must never be a way around scope, nor a way to
 flood the admins. Services flush; the request commits.
@@ -19,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -32,7 +35,8 @@ from server.people.models import User
 from server.rounds.models import Round
 from server.sync.assignments import assigned_units, collectible_units
 from server.sync.content import Submission, prepare
-from server.sync.form_checks import form_checks
+from server.sync.early_validation import EarlyResult, early_result, validate_early
+from server.sync.form_checks import FormCheck, form_checks
 from server.sync.intake import admit, local_zone
 from server.sync.models import Response, ResponseConflict
 from server.sync.rules import check_submission
@@ -43,6 +47,9 @@ MAX_OPEN_CONFLICTS = 50
 # per-row bookkeeping (~15% of the inserts' CPU).
 RESPONSE_INSERT = insert(Response.__table__)
 AUDIT_INSERT = insert(AuditEntry.__table__)
+# Built once: constructing the select on every batch cost as much as running it.
+STORED_BY_UUID = select(Response.uuid, Response.content_hash, Response.round_id,
+                        Response.unit_id).where(Response.uuid.in_(bindparam("uuids", expanding=True)))
 
 
 @dataclass(slots=True, frozen=True)
@@ -88,6 +95,10 @@ class BatchContext:
     rounds: dict
     form_versions: dict  # id -> FormCheck
     collectible: dict  # round id -> set of unit ids this volunteer may collect in
+    early: dict[int, EarlyResult] = field(default_factory=dict)  # validated before the lock
+
+    def validated_early(self, submission: Submission, version: FormCheck):
+        return early_result(self.early, submission, version)
 
 
 def _rounds_with_units(round_ids: set[int]) -> list[Round]:
@@ -98,7 +109,8 @@ def _rounds_with_units(round_ids: set[int]) -> list[Round]:
                                    .options(selectinload(Round.units))))
 
 
-def _load_context(volunteer: User, submissions: list[Submission], now: datetime) -> BatchContext:
+def _load_context(volunteer: User, submissions: list[Submission], now: datetime,
+                  early: dict[int, EarlyResult]) -> BatchContext:
     """Only the batch's rounds are read, by id: a round concerns the volunteer exactly when
     some unit is collectible in it (what rounds_concerning finds by a costlier query)."""
     assigned = assigned_units(volunteer)
@@ -108,14 +120,13 @@ def _load_context(volunteer: User, submissions: list[Submission], now: datetime)
         if units:
             rounds[round_.id], collectible[round_.id] = round_, units
     versions = form_checks({r.form_version_id for r in rounds.values()})
-    return BatchContext(volunteer, now, rounds, versions, collectible)
+    return BatchContext(volunteer, now, rounds, versions, collectible, early)
 
 
 def _stored_responses(uuids: set[str]) -> dict[str, Stored]:
     if not uuids:
         return {}
-    rows = db.session.execute(select(Response.uuid, Response.content_hash, Response.round_id,
-                                     Response.unit_id).where(Response.uuid.in_(uuids)))
+    rows = db.session.execute(STORED_BY_UUID, {"uuids": sorted(uuids)})
     return {uuid: Stored(content_hash, round_id, unit_id)
             for uuid, content_hash, round_id, unit_id in rows}
 
@@ -299,8 +310,10 @@ def ingest_batch(volunteer: User, items: list[dict], now: datetime | None = None
         admitted.append(prepare(admission.item, admission.nfc) if admission.item is not None
                         else _refused(item, admission.errors))
     submissions = [s for s in admitted if isinstance(s, Submission)]
+    # Before the first query: on SQLite, outside the write lock (server/sync/write_lock.py).
+    early = validate_early(submissions)
     stored = _stored_responses({s.uuid for s in submissions})
-    context = _load_context(volunteer, submissions, now)
+    context = _load_context(volunteer, submissions, now, early)
     outcomes = []
     for entry in admitted:
         if isinstance(entry, Outcome):

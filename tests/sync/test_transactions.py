@@ -153,4 +153,7 @@ def test_a_batch_costs_the_same_few_queries_whatever_its_size(app, client, db, a
     queries_for(2)  # warm up: the first request may load what later ones find cached
     small, large = queries_for(5), queries_for(100)
     assert small == large, counted
-    assert large <= 15, counted  # 15: with the UPDATE recording the sync on the user
+    # 18: with the UPDATE recording the sync on the user, and on SQLite the token check's
+    # transaction ended (here a savepoint rolled back and a new one) and the token and user
+    # read again in the next (server/sync/write_lock.py)
+    assert large <= 18, counted
