@@ -4,6 +4,8 @@ with one worker and with one worker per core, and the projection for a national 
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/lnh_bench \
         .venv/bin/python bench/pregenerate.py [--communes 200] [--provinces 2] \
         [--per-commune 200] [--groups 10] [--reuse]
+    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/lnh_<you>_nat \
+        .venv/bin/python bench/pregenerate.py --national-db [--round 1] [--workers 2]
 
 The database (PostgreSQL; emptied and filled here: give it a database of its own) is loaded
 by bench/reports_page.py's loader: --provinces provinces, --communes communes shared among
@@ -16,6 +18,12 @@ report; the figures include the round's aggregates (when server.analytics.aggreg
 materialises them) and the worker processes' start. Projection: 3,321 communes and 34
 provinces (two languages each) at the measured rate, which holds only as far as a province
 of the sample costs what a national province does (theirs are ~100 communes each).
+
+--national-db: the database is a copy of the national one (lnh_national, migrated; never
+the template itself), left as it is bar the round's stored reports and summaries, which
+are forgotten first. One run of the closed round with --workers processes (default one
+per core), every Vietnamese report before the English ones: the minutes until the
+Vietnamese set is current and until all are, reports/s, and CPU seconds a report.
 """
 
 import argparse
@@ -64,6 +72,28 @@ def _run(app, round_id: int, workers: int):
     return figures, elapsed, cpu
 
 
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def national_run(url: str, round_id: int, workers: int | None) -> None:
+    """One full pre-generation of a round of a copy of the national database."""
+    app = bench_app(url, tempfile.mkdtemp(prefix="lang-nghe-bench-instance-"))
+    workers = workers or os.cpu_count() or 1
+    print(f"national database, round {round_id}, {workers} workers on {os.cpu_count()} CPUs; "
+          f"load average before: {_load()}")
+    figures, elapsed, cpu = _run(app, round_id, workers)
+    for lang, seconds in figures.languages_done:
+        print(f"  every {lang} report current after {seconds / 60:.1f} min")
+    print(f"  {figures.made:,} reports in {elapsed / 60:.1f} min = {figures.made / elapsed:.2f} "
+          f"reports/s; {cpu / figures.made:.3f} CPU s a report in the app's processes "
+          f"(target: the Vietnamese set < {TARGET_MINUTES} min)")
+    print(f"load average after: {_load()}")
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--communes", type=int, default=200)
@@ -72,10 +102,19 @@ def main() -> None:
     parser.add_argument("--per-commune", type=int, default=200)
     parser.add_argument("--reuse", action="store_true",
                         help="use the database BENCH_DATABASE_URL this script filled before")
+    parser.add_argument("--national-db", action="store_true",
+                        help="BENCH_DATABASE_URL is a copy of the national database")
+    parser.add_argument("--round", type=int, default=1, help="with --national-db")
+    parser.add_argument("--workers", type=int, default=None, help="with --national-db")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL")
     if not url or not url.startswith("postgresql"):
         sys.exit("give a PostgreSQL database of its own in BENCH_DATABASE_URL")
+    if args.national_db:
+        if url.rstrip("/").endswith("/lnh_national"):
+            sys.exit("lnh_national is the template: give a copy of it")
+        national_run(url, args.round, args.workers)
+        return
     app = bench_app(url, tempfile.mkdtemp(prefix="lang-nghe-bench-instance-"))
     scale = {"provinces": args.provinces, "communes": args.communes, "groups": args.groups,
              "per_commune": args.per_commune, "country": False}

@@ -29,6 +29,7 @@ from reports.fonts import (
     is_khmer,
     register_fonts,
 )
+from reports.paragraphs import paragraph
 from reports.scripts import has_khmer, is_bold, shaping_style, with_script_fonts
 
 INK = colors.HexColor("#1F2933")
@@ -123,10 +124,10 @@ def _paragraph(markup_text: str, style: ParagraphStyle) -> Paragraph:
     """Text with Khmer in it gets its Khmer runs in the Khmer font and HarfBuzz shaping
     (reports.scripts); other text is drawn as it always was, unshaped (faster)."""
     if has_khmer(markup_text):
-        return Paragraph(with_script_fonts(markup_text, bold=is_bold(style),
+        return paragraph(with_script_fonts(markup_text, bold=is_bold(style),
                                            size=style.fontSize),
                          shaping_style(style))
-    return Paragraph(markup_text, style)
+    return paragraph(markup_text, style)
 
 
 HEADER_SIZE = 8.5

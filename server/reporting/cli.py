@@ -25,10 +25,21 @@ def _rate(figures: RunFigures) -> float:
     return figures.done / figures.seconds if figures.seconds > 0 else 0.0
 
 
+LANGUAGE_NAMES = {"vi": "Vietnamese", "en": "English", "km": "Khmer"}
+
+
+def _language_line(lang: str, seconds: float) -> str:
+    return f"  every {LANGUAGE_NAMES.get(lang, lang)} ({lang}) report current after {seconds:.1f} s"
+
+
 def _progress_printer():
     last = [0.0]
+    languages_shown = [0]
 
     def show(figures: RunFigures) -> None:
+        for lang, seconds in figures.languages_done[languages_shown[0]:]:
+            click.echo(_language_line(lang, seconds))
+        languages_shown[0] = len(figures.languages_done)
         if figures.done < figures.planned and time.monotonic() - last[0] < PROGRESS_EVERY:
             return
         last[0] = time.monotonic()
@@ -45,8 +56,8 @@ def _progress_printer():
                    "one on SQLite).")
 def pregenerate_command(round_id, workers):
     """Make every commune's and higher unit's report of the round that is not current
-    (residential groups: on demand). Resumes where a run stopped; exit status 1 when some
-    report is not current at the end."""
+    (residential groups: on demand), every Vietnamese one before the English ones. Resumes
+    where a run stopped; exit status 1 when some report is not current at the end."""
     require_migrated()
     if running_elsewhere(round_id):
         click.echo(f"Warning: another run of round {round_id} is in progress; both make "
@@ -59,6 +70,8 @@ def pregenerate_command(round_id, workers):
                f"{figures.skipped:,} already current, {figures.failed:,} failed in "
                f"{figures.seconds:.1f} s ({_rate(figures):.1f} reports/s, "
                f"{figures.workers} workers)")
+    for lang, seconds in figures.languages_done:
+        click.echo(_language_line(lang, seconds))
     if not figures.complete:
         click.echo(f"Not every report is current (last error: {figures.last_error}); run "
                    "the command again to make the rest.", err=True)

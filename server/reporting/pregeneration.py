@@ -13,11 +13,14 @@ A run (one PregenerationRun row, its figures updated as batches finish):
 2. plans the report units at commune level and above, the largest first (the country and
    the provinces are the longest single reports: they must not be the last to start);
 3. hands batches of unit ids to worker processes, each an app of its own made with the
-   parent's config. A worker reads its batch's fingerprints in one go, skips the reports
-   already current, builds a unit's summary once and draws every language from it, and
-   commits each report as soon as it is stored: a crash loses the report being made, and
-   the next run makes only what is missing. A report that fails is logged and counted; the
-   others go on;
+   parent's config, one language after the other: every Vietnamese report (the document
+   an official signs) before the first English one, so the Vietnamese set is complete
+   as early as it can be. A worker reads its batch's fingerprints in one go, skips the
+   reports already current, draws each report from the unit's stored summary (built
+   and stored by the first language's pass, read back by the next) and commits each
+   report as soon as it is stored: a crash loses the report being made, and the next run
+   makes only what is missing. A report that fails is logged and counted; the others go
+   on;
 4. marks round.reports_generated_at only when every planned report is current, so the
    scheduler's next slot runs the round again (finding the rest current) after a failure.
 
@@ -97,6 +100,8 @@ class RunFigures:
     pids: frozenset[int]
     last_error: str | None = None
     complete: bool = False      # every planned report is current
+    # (language, seconds into the run when its last batch finished), in the order made
+    languages_done: tuple[tuple[str, float], ...] = ()
 
     @property
     def done(self) -> int:
@@ -206,26 +211,38 @@ def _start_worker(config: dict) -> None:
     _worker_app = create_app(config)
 
 
-def _run_batch(round_id: int, unit_ids: list[int]) -> Tally:
+def _run_batch(round_id: int, unit_ids: list[int], langs: tuple[str, ...]) -> Tally:
     with _worker_app.app_context():
-        return make_batch(round_id, unit_ids)
+        return make_batch(round_id, unit_ids, langs)
 
 
-def _outcomes(round_id: int, batches: list[list[int]], workers: int) -> Iterator[Tally]:
-    """Each batch's tally as it finishes: in this process for one worker, else from a pool
-    of fresh processes (spawned, not forked: a scheduler process has threads and open
-    connections that a fork would copy)."""
+Job = tuple[list[int], str]     # a batch of unit ids, and the language to make
+
+
+def language_jobs(batches: list[list[int]],
+                  langs: tuple[str, ...] = PREGENERATED_LANGUAGES) -> list[Job]:
+    """Every batch in the first language, then every batch in the next: the pool starts
+    jobs in this order, so the first language's set is done before the next is begun
+    (bar the last few jobs, which overlap)."""
+    return [(batch, lang) for lang in langs for batch in batches]
+
+
+def _outcomes(round_id: int, jobs: list[Job], workers: int) -> Iterator[tuple[str, Tally]]:
+    """Each job's language and tally as it finishes: in this process for one worker, else
+    from a pool of fresh processes (spawned, not forked: a scheduler process has threads
+    and open connections that a fork would copy)."""
     if workers == 1:
-        for batch in batches:
-            yield make_batch(round_id, batch)
+        for batch, lang in jobs:
+            yield lang, make_batch(round_id, batch, (lang,))
         return
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
                                initializer=_start_worker,
                                initargs=(worker_config(current_app._get_current_object()),))
     try:
-        futures = [pool.submit(_run_batch, round_id, batch) for batch in batches]
+        futures = {pool.submit(_run_batch, round_id, batch, (lang,)): lang
+                   for batch, lang in jobs}
         for future in as_completed(futures):
-            yield future.result()
+            yield futures[future], future.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -273,23 +290,31 @@ def run_pregeneration(round_id: int, workers: int | None = None,
     db.session.add(run)
     db.session.commit()
     run_id, started, tally = run.id, time.perf_counter(), Tally()
+    languages_done: list[tuple[str, float]] = []
 
     def figures(planned: int, complete: bool = False) -> RunFigures:
         return RunFigures(run_id, round_id, workers, planned, tally.made, tally.skipped,
                           tally.failed, time.perf_counter() - started, frozenset(tally.pids),
-                          tally.last_error, complete)
+                          tally.last_error, complete, tuple(languages_done))
 
     planned, pool_died = 0, False
     try:
         materialise_aggregates(round_id)
         batches = plan_batches(db.session.get(Round, round_id))
         planned = sum(map(len, batches)) * len(PREGENERATED_LANGUAGES)
-        workers = min(workers, max(1, len(batches)))
+        jobs = language_jobs(batches)
+        workers = min(workers, max(1, len(jobs)))
         db.session.execute(update(PregenerationRun).where(PregenerationRun.id == run_id)
                            .values(workers=workers))
         _record(run_id, tally, planned=planned)
-        for outcome in _outcomes(round_id, batches, workers):
+        left = {lang: len(batches) for lang in PREGENERATED_LANGUAGES}
+        for lang, outcome in _outcomes(round_id, jobs, workers):
             tally.add(outcome)
+            left[lang] -= 1
+            if not left[lang]:
+                languages_done.append((lang, time.perf_counter() - started))
+                log.info("pre-generation of round %s: every %s report done in %.1f s",
+                         round_id, lang, languages_done[-1][1])
             _record(run_id, tally)
             if progress is not None:
                 progress(figures(planned))

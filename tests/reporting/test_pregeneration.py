@@ -93,6 +93,34 @@ def test_every_planned_report_is_made_current_and_the_round_marked(db, dataset, 
     assert run.finished_at is not None and run.last_error is None
 
 
+def test_every_vietnamese_report_is_made_before_the_first_english_one(db, dataset,
+                                                                      monkeypatch):
+    drawn = count_renders(monkeypatch)
+    figures = run_pregeneration(dataset.previous.id, workers=1)
+    langs = [lang for _, lang in drawn]
+    assert langs == ["vi"] * PLANNED_UNITS + ["en"] * PLANNED_UNITS
+    assert drawn[0] == (dataset.province.id, "vi")   # the longest report still starts first
+    assert [lang for lang, _ in figures.languages_done] == ["vi", "en"]
+    vi_done, en_done = (seconds for _, seconds in figures.languages_done)
+    assert 0 < vi_done <= en_done <= figures.seconds
+
+
+def test_the_jobs_are_every_batch_in_one_language_then_the_next():
+    assert pregeneration.language_jobs([[1], [2, 3]], ("vi", "en")) == [
+        ([1], "vi"), ([2, 3], "vi"), ([1], "en"), ([2, 3], "en")]
+
+
+def test_a_resumed_run_makes_the_missing_english_reports_only(db, dataset, monkeypatch):
+    count_renders(monkeypatch, crash_after=PLANNED_UNITS + 1)   # every vi, one en
+    with pytest.raises(Crash):
+        run_pregeneration(dataset.previous.id, workers=1)
+    db.session.rollback()
+    drawn = count_renders(monkeypatch)
+    resumed = run_pregeneration(dataset.previous.id, workers=1)
+    assert {lang for _, lang in drawn} == {"en"} and len(drawn) == PLANNED_UNITS - 1
+    assert resumed.skipped == PLANNED_UNITS + 1 and resumed.complete
+
+
 def test_each_summary_is_built_once_for_both_languages(db, dataset, monkeypatch):
     built = []
     real = summaries.build_round_summary

@@ -54,6 +54,8 @@ def test_the_command_prints_progress_and_the_figures(app, closed, committed_db):
     assert f"{PLANNED}/{PLANNED} reports: {PLANNED} made" in result.output
     assert (f"Round {closed.previous.id}: {PLANNED} reports planned, {PLANNED} made, "
             "0 already current, 0 failed in ") in result.output
+    vi_line = result.output.index("every Vietnamese (vi) report current after ")
+    assert vi_line < result.output.index("every English (en) report current after ")
     again = runner.invoke(reports_cli, ["pregenerate", str(closed.previous.id), "--workers", "1"])
     assert f"0 made, {PLANNED} already current" in again.output
     runs = runner.invoke(reports_cli, ["runs", str(closed.previous.id)])
