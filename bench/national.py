@@ -123,8 +123,13 @@ def pages(ids: dict) -> list[tuple[str, str, str]]:
 def pages_section(url: str, ids: dict, runs: int, timeout: float) -> None:
     for round_label in ("previous", "current"):
         run(url, "forget", ids[round_label], timeout=timeout)
-    print(f"\nPages through the test client, logged in (stored summaries dropped first: 'first' "
-          f"may build those of the page); median of {runs} warm views")
+    # what production has between views: the job that keeps broad summaries fresh
+    figures = run(url, "job", "warm-open-round-summaries", timeout=timeout * 4)
+    print("\nThe summaries' warming job: "
+          + (f"{figures['seconds']:.1f} s, {figures['outcome']}" if "seconds" in figures
+             else figures.get("error", "")))
+    print(f"\nPages through the test client, logged in (stored summaries dropped, then the "
+          f"warming job; 'first' may build those of the page); median of {runs} warm views")
     print(f"{'page':<32} {'first':>10} {'warm':>10} {'HTML':>9} {'status':>6}")
     for username, label, path in pages(ids):
         figures = run(url, "page", username, path, runs, timeout=timeout)
@@ -236,6 +241,11 @@ def main() -> None:
                   f"({figures['result']})")
         else:
             print(f"\nAggregates: {figures.get('error', 'not available')}")
+        # the open round's aggregates, as the scheduler's refresh job keeps them
+        figures = run(args.db, "job", "refresh-aggregates", timeout=args.timeout * 4)
+        print("Aggregates of the open round (the refresh job): "
+              + (f"{figures['seconds']:.1f} s {figures['outcome']}" if "seconds" in figures
+                 else figures.get("error", "")))
     if "reports" not in args.skip:
         report_section(args.db, ids, args.timeout)
     if "pages" not in args.skip:

@@ -245,7 +245,22 @@ def _pregeneration_sample(app, round_id: int, sample: int) -> dict:
             "projected": seconds["commune"] * communes + seconds["province"] * provinces}
 
 
-TASKS = {"report": task_report, "page": task_page, "forget": task_forget,
+def task_job(app, job_name: str) -> dict:
+    """One scheduled job run now, as the scheduler runs it (its own app context, it commits):
+    the open round's aggregates built or folded, the broad summaries warmed."""
+    from server.db_types import utcnow
+    from server.scheduling.schedule import JOBS
+
+    module, name = JOBS[job_name].target.split(":")
+    function = getattr(importlib.import_module(module), name)
+    with app.app_context():
+        started = time.perf_counter()
+        outcome = function(utcnow())
+        db.session.commit()
+        return {"seconds": time.perf_counter() - started, "outcome": repr(outcome)[:160]}
+
+
+TASKS = {"job": task_job, "report": task_report, "page": task_page, "forget": task_forget,
          "export": task_export, "aggregates": task_aggregates, "pregeneration": task_pregeneration}
 
 
