@@ -11,13 +11,18 @@ from server.api_blueprint import Blueprint
 from server.auth.api_auth import api_login_required
 from server.errors import ApiError
 from server.extensions import db
-from server.reporting.access import assigned_paths, visible_rounds
+from server.reporting.access import (
+    assigned_paths,
+    report_unit_page,
+    visible_rounds,
+    visible_rounds_query,
+)
 from server.reporting.fingerprint import path_prefix_filter
 from server.rounds.document import document_values, update_document
 from server.rounds.models import Round, round_units
-from server.rounds.schemas import RoundBaseSchema, RoundDocumentSchema
+from server.rounds.schemas import RoundBaseSchema, RoundDocumentSchema, RoundUnitsQuerySchema
 from server.sync.conditional import IF_NONE_MATCH, not_modified
-from server.units.models import Unit
+from server.units.models import Unit, fold
 from server.units.schemas import UnitRefSchema
 
 blp = Blueprint("rounds", __name__, url_prefix="/api/v1/rounds", description="Đợt khảo sát / rounds")
@@ -100,6 +105,35 @@ class Rounds(MethodView):
         body.set_etag(etag)
         body.headers["Cache-Control"] = ROUNDS_CACHE
         return body
+
+
+class RoundUnitsPageSchema(ma.Schema):
+    units = ma.fields.List(ma.fields.Nested(UnitRefSchema))
+    total = ma.fields.Integer(metadata={"description": "Units matching, on every page"})
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+
+
+@blp.route("/<int:round_id>/units")
+class RoundUnits(MethodView):
+    @api_login_required(allow_session=True)
+    @blp.arguments(RoundUnitsQuerySchema, location="query")
+    @blp.response(200, RoundUnitsPageSchema)
+    @blp.alt_response(404, description="No such round, or not one the caller may see")
+    def get(self, args, round_id):
+        """One page of the round's report units the caller sees (the `units` of
+        GET /api/v1/rounds, a page at a time): the top first, then each level by name; with
+        `q`, the units whose name holds it; with `kind`, only units of that kind."""
+        round_ = db.session.scalar(visible_rounds_query(g.current_user)
+                                   .where(Round.id == round_id))
+        if round_ is None:
+            raise ApiError(404, "not_found", "Không tìm thấy đợt khảo sát.",
+                           {"message_en": "No such round."})
+        listed = report_unit_page(round_, g.current_user, args["kind"], args["page"],
+                                  args["per_page"], name_contains=fold(args["q"]) or None)
+        return {"units": [{"id": row.id, "name": row.name, "kind": row.kind,
+                           "parent_id": row.parent_id} for row in listed.rows],
+                "total": listed.total, "page": args["page"], "per_page": args["per_page"]}
 
 
 def _round_or_404(round_id: int) -> Round:

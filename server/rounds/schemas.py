@@ -1,6 +1,7 @@
 import marshmallow as ma
 
 from server.api_fields import BoundedInteger, Id
+from server.units.models import UNIT_KINDS
 
 TARGET_PER_UNIT_MAX = 100_000
 
@@ -43,3 +44,16 @@ class RoundDocumentSchema(ma.Schema):
         ma.fields.String(validate=ma.validate.Length(max=RECIPIENT_LENGTH_MAX)),
         allow_none=True, validate=ma.validate.Length(max=RECIPIENTS_MAX),
         metadata={"description": "Nơi nhận, one per entry (default: \"Lưu: VT\")"})
+
+
+ROUND_UNITS_PER_PAGE_MAX = 500
+
+
+class RoundUnitsQuerySchema(ma.Schema):
+    """GET /api/v1/rounds/<id>/units: one page of the round's report units the caller sees."""
+
+    page = BoundedInteger(minimum=1, maximum=100_000, load_default=1)
+    per_page = BoundedInteger(minimum=1, maximum=ROUND_UNITS_PER_PAGE_MAX, load_default=100)
+    q = ma.fields.String(load_default="", validate=ma.validate.Length(max=100), metadata={
+        "description": "Part of the name, accents and case ignored"})
+    kind = ma.fields.String(load_default=None, validate=ma.validate.OneOf(UNIT_KINDS))

@@ -88,6 +88,7 @@ def _matrix(w: World) -> list[tuple]:
         ("POST", f"/api/v1/forms/{w.version.form_id}/versions", lambda: dict(w.version.definition),
          admin_created),
         ("GET", "/api/v1/rounds", None, everyone),
+        ("GET", f"/api/v1/rounds/{r}/units", None, everyone),
         ("POST", "/api/v1/rounds", lambda: {
             "title": "Đợt thử", "form_version_id": w.version.id, "opens_at": utcnow().isoformat(),
             "closes_at": (utcnow() + timedelta(days=3)).isoformat(), "unit_ids": [a1]}, admin_created),

@@ -126,3 +126,31 @@ def test_no_units_seen_no_rounds(client, bearer, factory, tree):
     assert client.get("/api/v1/rounds", headers=bearer(stranger)).json == {"rounds": []}
     assert client.get("/api/v1/rounds").status_code == 401
 
+
+def test_units_a_page_at_a_time(client, bearer, tree):
+    headers = bearer(tree["admin"])
+    current = tree["rounds"][0]
+    every = client.get("/api/v1/rounds", headers=headers).json["rounds"][0]["units"]
+    first = client.get(f"/api/v1/rounds/{current.id}/units?per_page=3", headers=headers).json
+    second = client.get(f"/api/v1/rounds/{current.id}/units?per_page=3&page=2",
+                        headers=headers).json
+    assert first["total"] == len(every) == 7 and (first["page"], first["per_page"]) == (1, 3)
+    assert first["units"][0]["name"] == "Tỉnh Ninh Bình"           # the top first
+    paged = first["units"] + second["units"]
+    assert len({unit["id"] for unit in paged}) == 6
+    assert {unit["id"] for unit in paged} <= {unit["id"] for unit in every}
+    found = client.get(f"/api/v1/rounds/{current.id}/units?q=dong tam", headers=headers).json
+    assert [unit["name"] for unit in found["units"]] == ["Thôn Đồng Tâm"]
+    groups = client.get(f"/api/v1/rounds/{current.id}/units?kind=residential_group",
+                        headers=headers).json
+    assert groups["total"] == 3
+
+
+def test_units_of_a_round_the_caller_does_not_see_are_404(client, bearer, tree):
+    previous = tree["rounds"][1]                        # in commune B only
+    answer = client.get(f"/api/v1/rounds/{previous.id}/units",
+                        headers=bearer(tree["official_a"]))
+    assert answer.status_code == 404
+    assert client.get(f"/api/v1/rounds/{previous.id}/units?per_page=501",
+                      headers=bearer(tree["admin"])).status_code == 400
+    assert client.get(f"/api/v1/rounds/{previous.id}/units").status_code == 401
