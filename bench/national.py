@@ -117,6 +117,8 @@ def pages(ids: dict) -> list[tuple[str, str, str]]:
         (admin, "/admin/responses/", "/admin/responses/"),
         (admin, "/admin/people/", "/admin/people/"),
         (admin, "/admin/audit/", "/admin/audit/"),
+        (admin, "GET /api/v1/rounds", "/api/v1/rounds"),
+        (admin, "GET /api/v1/rounds/<r>/units", f"/api/v1/rounds/{r}/units?per_page=100"),
     ]
 
 

@@ -39,10 +39,11 @@ log = logging.getLogger(__name__)
 RECENT_ENOUGH = timedelta(minutes=5)
 # Units above a commune: their summary of an open round is read live from every answer below.
 BROAD_KINDS = ("country", "province", "district")
-# A broad unit of a closed round is built on view only up to this many round units below
-# it (~20 communes' groups: well under a second). Even summed from the round's stored
-# aggregates a province of ~1,000 groups takes ~0.7 s and the country seconds: a page of 20
-# provinces would take over 10 s.
+# A broad unit is built on view only up to this many round units below it (~20 communes'
+# groups: well under a second, open or closed; a small deployment's province, whose figures
+# are then always exact). Even summed from the round's stored aggregates a province of
+# ~1,000 groups takes ~0.7 s and the country seconds: a page of 20 provinces would take
+# over 10 s, so the warming job and the pre-generation make those.
 INLINE_UNITS = 250
 
 
@@ -57,11 +58,11 @@ def _round_units_below(round_: Round, units: list) -> dict[int, int]:
 
 def views_may_build(round_: Round, units: list) -> set[int]:
     """The ids of the units whose summary a page view may build itself: a commune or below
-    (well under a second); a broad unit never while the round is open, and of a closed round
-    only a small one (the pre-generation and the warming job make the others)."""
+    (well under a second), and a broad unit only when small, whether the round is open or
+    closed (the warming job and the pre-generation make the others)."""
     broad = [unit for unit in units if unit.kind in BROAD_KINDS]
     allowed = {unit.id for unit in units if unit.kind not in BROAD_KINDS}
-    if not broad or round_.effective_status() == "open":
+    if not broad:
         return allowed
     below = _round_units_below(round_, broad)
     return allowed | {unit.id for unit in broad if below.get(unit.id, 0) <= INLINE_UNITS}

@@ -33,6 +33,13 @@ def builds(monkeypatch):
     return made
 
 
+@pytest.fixture(autouse=True)
+def a_big_province(monkeypatch):
+    """The dataset's province has 5 residential groups: made a national one's size for the
+    rule (a smaller one is built on view, open or closed)."""
+    monkeypatch.setattr(summaries, "INLINE_UNITS", 4)
+
+
 @pytest.fixture
 def admin_client(login, factory, monkeypatch):
     monkeypatch.setattr(web, "VIEW_BUILD_BUDGET", None)   # builds counted: no time budget
@@ -127,12 +134,25 @@ def test_a_closed_rounds_province_is_built_on_view_only_when_small(
     monkeypatch.setattr(summaries, "INLINE_UNITS", 5)
     html = admin_client.get(url).get_data(as_text=True)
     assert ("closed round", dataset.province.id) in builds and PENDING not in html
-    assert not summaries.views_may_build(dataset.current, [dataset.province])   # open round
+    # an open round's province by the same rule
+    assert summaries.views_may_build(dataset.current, [dataset.province]) == {dataset.province.id}
+    monkeypatch.setattr(summaries, "INLINE_UNITS", 4)
+    assert not summaries.views_may_build(dataset.current, [dataset.province])
+
+
+def test_a_small_open_rounds_province_is_built_on_view(admin_client, dataset, builds,
+                                                        monkeypatch, db):
+    html = admin_client.get("/reports").get_data(as_text=True)   # the admin's top unit
+    assert dataset.province.id not in builds and PENDING in html
+    monkeypatch.setattr(summaries, "INLINE_UNITS", 5)
+    html = admin_client.get("/reports").get_data(as_text=True)
+    assert dataset.province.id in builds and PENDING not in html
 
 
 def test_a_view_builds_until_its_time_budget_and_the_next_view_goes_on(
         admin_client, dataset, builds, monkeypatch, db):
     monkeypatch.setattr(web, "VIEW_BUILD_BUDGET", 0)      # one summary a view
+    monkeypatch.setattr(summaries, "INLINE_UNITS", 5)     # the province is built on view too
     url = f"/reports/rounds/{dataset.previous.id}"
     html = admin_client.get(url).get_data(as_text=True)
     assert len(builds) == 1 and PENDING in html and 'data-reload-seconds="3"' in html
