@@ -72,7 +72,8 @@ def _ms(seconds) -> str:
 
 def report_section(url: str, ids: dict, timeout: float) -> None:
     print("\nSummary + PDF (vi), each in a fresh process: raw summary (SQL + Python), the PDF "
-          "route cold (nothing stored), warm (stored PDF)")
+          "route cold (nothing stored; after the other round's PDF of that unit, as a worker "
+          "that served reports before), warm (stored PDF)")
     print(f"{'round':<14} {'unit':<9} {'responses':>9} {'summary':>11} {'PDF cold':>11} "
           f"{'PDF warm':>10} {'size':>8} {'peak RSS':>9}")
     for round_label in ("previous", "current"):
