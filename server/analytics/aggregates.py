@@ -27,7 +27,7 @@ from server.db_types import utcnow
 from server.extensions import db
 from server.rounds.models import Round
 from server.sync.models import Response
-from server.units.models import Unit
+from server.units.models import Unit, path_ids
 
 BATCH = 5000
 
@@ -51,17 +51,13 @@ def stored_measures(spec: FormSpec) -> tuple[queries.Measure, ...]:
 
 # --- materialising --------------------------------------------------------------------------
 
-def _path_ids(path: str) -> list[int]:
-    return [int(part) for part in path.strip("/").split("/") if part]
-
-
 class _Tree:
     """The unit tree: which units keep tallies (those with children) and, per unit, the
     units at or above it whose subtree it is in."""
 
     def __init__(self, session: Session):
         rows = session.execute(select(Unit.id, Unit.parent_id, Unit.path)).all()
-        self.path_ids = {row.id: _path_ids(row.path) for row in rows}
+        self.path_ids = {row.id: path_ids(row.path) for row in rows}
         self.with_children = {row.parent_id for row in rows if row.parent_id is not None}
         self._tallied: dict[int, list[int]] = {}
 

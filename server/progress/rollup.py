@@ -11,9 +11,9 @@ from sqlalchemy.orm import aliased
 from server.extensions import db
 from server.progress.pace import Pace, expected_at
 from server.progress.rows import Counts, UnitRow
-from server.progress.scope import RoundUnits, in_roots, path_ids
+from server.progress.scope import RoundUnits, in_roots
 from server.rounds.models import Round, round_units
-from server.units.models import Unit
+from server.units.models import Unit, path_ids
 
 
 def bucket_rows(round_: Round, scope: Unit | None, roots: list[Unit], view: str,

@@ -4,7 +4,6 @@ units in it: all worked out from the units' materialised paths, never one query 
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy import func, or_, select
 
@@ -13,7 +12,7 @@ from server.extensions import db
 from server.people.models import User, user_units
 from server.reporting.access import visible_rounds
 from server.rounds.models import Round, round_units
-from server.units.models import Unit
+from server.units.models import Unit, path_ids
 
 
 def progress_rounds(user: User) -> list[Round]:
@@ -27,11 +26,6 @@ def default_round(rounds: list[Round], now: datetime | None = None) -> Round | N
     return next((r for r in rounds if r.effective_status(now) == "open"), rounds[0] if rounds else None)
 
 
-@lru_cache(maxsize=100_000)
-def path_ids(path: str) -> tuple[int, ...]:
-    """The ids along a materialised path (cached: a national page splits 36,000 paths
-    several times)."""
-    return tuple(int(part) for part in path.strip("/").split("/") if part)
 
 
 def in_roots(roots: list[str]):

@@ -17,7 +17,7 @@ from server.extensions import db
 from server.people.models import User, user_units
 from server.reporting.fingerprint import path_prefix_filter
 from server.rounds.models import Round, round_units
-from server.units.models import Unit, matchable
+from server.units.models import Unit, matchable, path_ids
 from server.units.tree import natural_key
 
 _CHUNK = 900   # ids per IN list (SQLite's limit on bound parameters is far above)
@@ -35,7 +35,7 @@ class UnitRow:
 
     @property
     def ancestor_ids(self) -> list[int]:
-        return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+        return list(path_ids(self.path)[:-1])
 
     @property
     def depth(self) -> int:
@@ -145,7 +145,7 @@ def _member_levels(round_id: int, user: User) -> tuple[dict, set[int]] | None:
             .group_by(listed.c.above, listed.c.depth, listed.c.kind)):
         levels[(int(depth), kind)] = levels.get((int(depth), kind), 0) + int(count)
         if path:
-            above.update(int(part) for part in path.strip("/").split("/") if part)
+            above.update(path_ids(path))
     return levels, above
 
 

@@ -48,7 +48,7 @@ from server.rounds.models import Round, round_units
 from server.suggestions.figures import WEEK, period_bounds
 from server.suggestions.models import SuggestionBox, SuggestionMessage
 from server.sync.models import Response
-from server.units.models import Unit
+from server.units.models import Unit, path_ids
 
 _PATH = re.compile(r"/(?:[0-9]+/)*")
 
@@ -118,7 +118,7 @@ def _round_wide_states(round_id: int, units: list[Unit]) -> dict[int, list[int]]
     for path, n, id_sum, id_max in db.session.execute(
             select(Unit.path, grouped.c.n, grouped.c.id_sum, grouped.c.id_max)
             .join(Unit, Unit.id == grouped.c.unit_id)):
-        for unit_id in (int(part) for part in path.strip("/").split("/")):
+        for unit_id in path_ids(path):
             if unit_id in page:
                 state = found.setdefault(unit_id, [0, 0, 0])
                 state[0] += int(n)
