@@ -10,6 +10,7 @@ or printed on its own cannot pass for the final figures.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -70,18 +71,40 @@ _WATERMARK_SCALE = 2            # pixels a point
 
 @cache
 def _watermark(word: str) -> tuple[ImageReader, float, float]:
-    """The diagonal word as a transparent picture, with its size in points. A picture, not
-    text: rotated text would be copied out of the page in fragments mixed into the figures'
-    lines; the band at the top carries the same word as text."""
+    """The word as a transparent picture, level (the page turns it), with its size in
+    points. A picture, not text: rotated text would be copied out of the page in fragments
+    mixed into the figures' lines; the band at the top carries the same word as text. Level
+    and tight around the word it has a quarter of the pixels of a turned picture's box."""
     font = image_font(word, WATERMARK_SIZE * _WATERMARK_SCALE)    # Khmer too (scripts)
     left, top, right, bottom = font.getbbox(word)
     tint = tuple(round(255 - WATERMARK_TINT * (255 - channel * 255))
                  for channel in (ACCENT.red, ACCENT.green, ACCENT.blue))
     picture = Image.new("RGBA", (right - left, bottom - top), (255, 255, 255, 0))
     ImageDraw.Draw(picture).text((-left, -top), word, font=font, fill=(*tint, 255))
-    picture = picture.rotate(WATERMARK_ANGLE, expand=True, resample=Image.Resampling.BICUBIC)
     width, height = picture.size
     return ImageReader(picture), width / _WATERMARK_SCALE, height / _WATERMARK_SCALE
+
+
+def _watermark_form(canvas: Canvas, word: str) -> str:
+    """The watermark as a form of this document, drawn on its first page and reused on the
+    others: reportlab would otherwise hash the picture's pixels again on every page."""
+    name = "provisional-watermark"
+    if canvas.hasForm(name):
+        return name
+    picture, width, height = _watermark(word)
+    turn = math.radians(WATERMARK_ANGLE)
+    box_width = width * math.cos(turn) + height * math.sin(turn)
+    box_height = width * math.sin(turn) + height * math.cos(turn)
+    # a long word ("PROVISIONAL") is made smaller to stay on the page
+    fit = min(1.0, WATERMARK_FILL * PAGE_WIDTH / box_width,
+              WATERMARK_FILL * PAGE_HEIGHT / box_height)
+    canvas.beginForm(name)
+    canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+    canvas.rotate(WATERMARK_ANGLE)
+    canvas.scale(fit, fit)
+    canvas.drawImage(picture, -width / 2, -height / 2, width, height, mask="auto")
+    canvas.endForm()
+    return name
 
 
 def _draw_provisional(canvas: Canvas, furniture: PageFurniture) -> None:
@@ -100,12 +123,7 @@ def _draw_provisional(canvas: Canvas, furniture: PageFurniture) -> None:
     if furniture.provisional_note:
         pieces.append((" · " + clean(furniture.provisional_note), font, 8))
     draw_pieces(canvas, MARGIN_X, band_bottom + 2.4 * mm, pieces)
-    picture, width, height = _watermark(word)
-    # a long word ("PROVISIONAL") is made smaller to stay on the page
-    fit = min(1.0, WATERMARK_FILL * PAGE_WIDTH / width, WATERMARK_FILL * PAGE_HEIGHT / height)
-    width, height = width * fit, height * fit
-    canvas.drawImage(picture, (PAGE_WIDTH - width) / 2, (PAGE_HEIGHT - height) / 2, width,
-                     height, mask="auto")
+    canvas.doForm(_watermark_form(canvas, word))
     canvas.restoreState()
 
 

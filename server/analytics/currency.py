@@ -15,9 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import BigInteger, case, cast, func, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from server.analytics.models import RoundAggregate
+from server.database import in_read_request
 from server.rounds.models import Round
 from server.sync.models import Response
 from server.units.models import Unit
@@ -29,11 +30,41 @@ class UsableAggregates:
     delta: bool         # the round has responses with a larger id: read them live
 
 
+_READINGS = "analytics.responses_state"
+
+
+def _request_readings(session: Session) -> dict | None:
+    """A read request's readings of rounds' states, kept while its transaction lasts: its
+    fingerprint and its summary check the same earlier round, and each reading reads the
+    whole round. A writer (a job, a fold) reads afresh each time: the order of its readings
+    is part of its correctness."""
+    if not in_read_request():
+        return None
+    if isinstance(session, scoped_session):
+        session = session()
+    transaction = session.get_transaction()
+    kept = session.info.get(_READINGS)
+    if kept is None or kept[0] is not transaction:
+        kept = session.info[_READINGS] = (transaction, {})
+    return kept[1]
+
+
 def _responses_state(session: Session, round_id: int,
                      upto_id: int | None) -> tuple[list[list], int]:
     """Per status, [status, count, id sum, last id] of the round's responses with id <=
     upto_id (all of them for None), and the round's last id: one GROUP BY over the index on
-    round, unit, status, id."""
+    round, unit, status, id (once per read request)."""
+    readings = _request_readings(session)
+    if readings is None:
+        return _read_responses_state(session, round_id, upto_id)
+    key = (round_id, upto_id)
+    if key not in readings:
+        readings[key] = _read_responses_state(session, round_id, upto_id)
+    return readings[key]
+
+
+def _read_responses_state(session: Session, round_id: int,
+                          upto_id: int | None) -> tuple[list[list], int]:
     bounded = Response.id <= upto_id if upto_id is not None else true()
     kept = case((bounded, Response.id))
     rows = session.execute(

@@ -160,9 +160,11 @@ def _response_states(rounds: list[Round], units: list[Unit], round_units_below: 
     it (any response added, removed or rejected changes one of them); answers changed in
     place raise the data version. Whichever way they are read, the numbers are the same:
     a closed round's current aggregates, one round-wide GROUP BY for a broad page, or one
-    statement for every round and page unit."""
-    stored = _stored_rounds(rounds)
+    statement for every round and page unit. Stored counts serve broad pages only: checking
+    that they are current reads the whole round, which costs more than reading a province's
+    or a commune's responses."""
     broad = round_units_below > ROUND_WIDE_UNITS
+    stored = _stored_rounds(rounds) if broad else set()
     by_round = _live_states([r.id for r in rounds if r.id not in stored and not broad], units)
     for round_ in rounds:
         if round_.id in stored:

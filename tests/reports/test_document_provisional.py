@@ -23,6 +23,19 @@ def _pages(pdf: bytes) -> list[str]:
     return text.split("\f")[:len(PdfReader(BytesIO(pdf)).pages)]
 
 
+def _pictures(resources) -> list:
+    """The pictures a page draws, directly or through a form (the watermark is one form
+    per document, shared by its pages)."""
+    found = []
+    for xobject in resources.get("/XObject", {}).values():
+        xobject = xobject.get_object()
+        if xobject["/Subtype"] == "/Form":
+            found += _pictures(xobject.get("/Resources", {}))
+        else:
+            found.append(xobject)
+    return found
+
+
 def _open(summary):
     return replace(summary, round=replace(summary.round, status="open"))
 
@@ -38,14 +51,14 @@ def test_every_page_of_an_open_rounds_report_says_provisional(lang):
 def test_every_page_has_the_watermark_under_its_content_and_copies_out_clean():
     pdf = render_round_report(_open(sample_summary()), "vi")
     for number, page in enumerate(PdfReader(BytesIO(pdf)).pages, start=1):
-        images = [xobject.get_object() for xobject in
-                  page["/Resources"].get("/XObject", {}).values()]
-        assert any(image["/Subtype"] == "/Image" and "/SMask" in image for image in images), \
-            number
+        assert any(image["/Subtype"] == "/Image" and "/SMask" in image
+                   for image in _pictures(page["/Resources"])), number
         content = page.get_contents().get_data()
         texts = [index for index in range(len(content)) if content.startswith(b"BT", index)]
         # the band's text, then the watermark, then everything else drawn over it
         assert texts[0] < content.index(b" Do") < texts[1], number
+    # one picture for the whole document, however many pages
+    assert pdf.count(b"/Subtype /Image") == 2                   # the word and its mask
     # a picture, not rotated text: the word is copied out once a page (the band), never in
     # fragments mixed into the figures
     for page in _pages(pdf):
