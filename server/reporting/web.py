@@ -45,8 +45,9 @@ FULL_CARDS = 2          # an official's own commune(s): the whole card, not only
 HEADLINE_CARDS = 6      # more top units (an admin without a country root): the first ones
 # Seconds a view spends building the out-of-date summaries of its page (a commune's takes
 # 0.1-0.3 s at national scale): the rest show their stored figures or "being computed", and
-# the page reloads itself soon to go on (reporting/refresh.js).
-VIEW_BUILD_BUDGET = 0.5
+# the page reloads itself soon to go on (reporting/refresh.js). A first view is the page's
+# own 0.1-0.3 s, this budget and at most one summary past it: under 1 s on two cores.
+VIEW_BUILD_BUDGET = 0.35
 RELOAD_SOON, RELOAD_LATER = 3, 90     # seconds: the view goes on / a job makes them
 # Above a commune (BROAD_KINDS) a whole card lists a hundred child units per table: the
 # headline only, the rest on the unit's page.
