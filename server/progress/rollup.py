@@ -34,47 +34,87 @@ def bucket_rows(round_: Round, scope: Unit | None, roots: list[Unit], view: str,
     return [UnitRow(row.id, row.name, row.kind, bool(row.has_children)) for row in rows]
 
 
-NOTHING = Counts()   # read only: the sums of a unit with nothing at or below it
+NOTHING = (0, 0, 0, 0)   # the numbers of a unit with nothing at or below it
 
 
 @dataclass(slots=True)
 class SubtreeSums:
-    """Per unit, the counts and targets of the units at or below it: added up the tree once
+    """Per unit, the numbers and targets of the units at or below it: added up the tree once
     (33,000 round units at national scale), then looked up per row."""
-    counts: dict[int, Counts]
-    targets: dict[int, int]
+    own: dict[int, list[int]]        # each unit's own numbers (RoundCounts.units)
+    added: dict[int, list[int]]      # own + descendants', for units with any descendant's
+    targets: dict[int, int]          # units with a round unit at or below them
+
+    def numbers(self, unit_id: int):
+        """[responses, late, rejected, excluded] at or below the unit (read only)."""
+        found = self.added.get(unit_id)
+        if found is None:
+            found = self.own.get(unit_id, NOTHING)
+        return found
 
     def of(self, unit_id: int) -> Counts:
-        return self.counts.get(unit_id, NOTHING)
+        return Counts(*self.numbers(unit_id))
 
 
-def subtree_sums(counts: dict[int, tuple[str, Counts]],
-                 targets: list[tuple[int, str, int]], needed: set[int]) -> SubtreeSums:
-    """The sums of the `needed` units only (the page's rows and the round's units). Most
-    round units have only their own counts: those are shared, not copied, until a second
-    unit adds to them."""
-    sums: dict[int, Counts] = {}
-    shared: set[int] = set()
-    for path, unit_counts in counts.values():
-        for unit_id in path_ids(path):
-            if unit_id not in needed:
-                continue
-            known = sums.get(unit_id)
-            if known is None:
-                sums[unit_id] = unit_counts
-                shared.add(unit_id)
-                continue
-            if unit_id in shared:
-                shared.discard(unit_id)
-                known = sums[unit_id] = Counts(known.responses, known.late, known.rejected,
-                                               known.excluded)
-            known.add(unit_counts)
-    totals: dict[int, int] = {}
-    for _, path, target in targets:
-        for unit_id in path_ids(path):
-            if unit_id in needed:
-                totals[unit_id] = totals.get(unit_id, 0) + target
-    return SubtreeSums(sums, totals)
+def subtree_sums(own: dict[int, list[int]], paths: dict[int, str],
+                 targets: list[tuple[int, str, int]]) -> SubtreeSums:
+    """Each unit's own numbers and target added to its parent only, then the parents' (far
+    fewer: a commune's groups share one) passed on up, deepest first: about one addition
+    per unit (36,000 at national scale), not one per unit and ancestor."""
+    received: dict[int, list[int]] = {}        # descendants' numbers, per unit
+    received_targets: dict[int, int] = {}      # descendants' targets, per unit
+    above: dict[int, tuple[int, ...]] = {}     # a unit that received: its path's ids
+    # the round units (most units with numbers are some), then any other unit with numbers
+    # (say, one dropped from the round after it collected)
+    round_ids = {unit_id for unit_id, _, _ in targets}
+    units = targets + [(unit_id, paths[unit_id], None) for unit_id in own.keys() - round_ids]
+    for unit_id, path, target in units:
+        ids = path_ids(path)
+        if len(ids) < 2:
+            continue
+        parent = ids[-2]
+        if parent not in above:
+            above[parent] = ids[:-1]
+        if target is not None:
+            received_targets[parent] = received_targets.get(parent, 0) + target
+        numbers = own.get(unit_id)
+        if numbers is not None:
+            into = received.get(parent)
+            if into is None:
+                into = received[parent] = [0, 0, 0, 0]
+            into[0] += numbers[0]
+            into[1] += numbers[1]
+            into[2] += numbers[2]
+            into[3] += numbers[3]
+    # the units that received pass it all on to their parent, deepest first
+    levels: dict[int, dict[int, tuple[int, ...]]] = {}
+    for unit_id, ids in above.items():
+        levels.setdefault(len(ids), {})[unit_id] = ids
+    for depth in range(max(levels, default=0), 1, -1):
+        shallower = levels.setdefault(depth - 1, {})
+        for unit_id, ids in levels.get(depth, {}).items():
+            parent = ids[-2]
+            if parent not in shallower:
+                shallower[parent] = ids[:-1]
+            if (numbers := received.get(unit_id)) is not None:
+                into = received.get(parent)
+                if into is None:
+                    into = received[parent] = [0, 0, 0, 0]
+                into[0] += numbers[0]
+                into[1] += numbers[1]
+                into[2] += numbers[2]
+                into[3] += numbers[3]
+            if (target := received_targets.get(unit_id)) is not None:
+                received_targets[parent] = received_targets.get(parent, 0) + target
+    added = {}
+    for unit_id, numbers in received.items():
+        mine = own.get(unit_id, NOTHING)
+        added[unit_id] = [numbers[0] + mine[0], numbers[1] + mine[1], numbers[2] + mine[2],
+                          numbers[3] + mine[3]]
+    totals = {unit_id: target for unit_id, _, target in targets}
+    for unit_id, target in received_targets.items():
+        totals[unit_id] = totals.get(unit_id, 0) + target
+    return SubtreeSums(own, added, totals)
 
 
 def roll_up(rows: list[UnitRow], sums: SubtreeSums, pace: Pace) -> None:
@@ -87,31 +127,41 @@ def roll_up(rows: list[UnitRow], sums: SubtreeSums, pace: Pace) -> None:
         row.expected = pace.expected(row.target)
 
 
-def total_row(scope: Unit | None, counts, targets, pace: Pace) -> UnitRow:
+def total_row(scope: Unit | None, roots: list[Unit], sums: SubtreeSums, has_targets: bool,
+              pace: Pace) -> UnitRow:
+    """The roots' sums (the roots never lie one below another: see top_scope_units)."""
     total = UnitRow(scope.id if scope else 0, scope.name if scope else "", scope.kind if scope else "")
-    for _, unit_counts in counts.values():
-        total.counts.add(unit_counts)
-    total.target = sum(target for _, _, target in targets) if targets else None
+    for root in roots:
+        total.counts.add(sums.of(root.id))
+    total.target = sum(sums.targets.get(root.id, 0) for root in roots) if has_targets else None
     total.expected = pace.expected(total.target)
     return total
 
 
-def own_row(scope: Unit, counts) -> UnitRow | None:
+def own_row(scope: Unit, counts: dict[int, list[int]]) -> UnitRow | None:
     """Responses made at the scope unit itself (a commune's own volunteers), if any."""
     if scope.id not in counts:
         return None
     row = UnitRow(scope.id, scope.name, scope.kind, own=True)
-    row.counts.add(counts[scope.id][1])
+    row.counts.add(Counts(*counts[scope.id]))
     return row
 
 
 def behind_units(targets, sums: SubtreeSums, pace: Pace) -> int:
     """Round units under the roots whose own subtree is behind the pace (33,000 at national
-    scale: the pace's fraction is worked out once)."""
+    scale: the pace's fraction is worked out once, each target's expectation once)."""
     fraction = pace.fraction
+    expected_of: dict[int, int] = {}
+    totals, added, own = sums.targets, sums.added, sums.own
     behind = 0
     for unit_id, _, _ in targets:
-        target = sums.targets.get(unit_id)
-        expected = 0 if target is None else expected_at(target, fraction)
-        behind += expected > sums.of(unit_id).responses
+        target = totals.get(unit_id)
+        if target is None:
+            continue                 # nothing expected: never behind
+        expected = expected_of.get(target)
+        if expected is None:
+            expected = expected_of[target] = expected_at(target, fraction)
+        # SubtreeSums.numbers, inline: once per round unit
+        numbers = added.get(unit_id) or own.get(unit_id, NOTHING)
+        behind += expected > numbers[0]
     return behind

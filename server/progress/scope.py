@@ -37,7 +37,21 @@ class RoundUnits:
 
     def __init__(self, by_id: dict[int, tuple[str, int]]):
         self.by_id = by_id
-        self.holding = {unit_id for path, _ in by_id.values() for unit_id in path_ids(path)}
+        self._holding: set[int] | None = None
+
+    @property
+    def holding(self) -> set[int]:
+        """Every round unit and every unit above one: worked out once, when first asked
+        (not every page does), from the round units' parents rather than their every
+        ancestor."""
+        if self._holding is None:
+            holding = set(self.by_id)
+            # the round units' parents are far fewer than they are (a commune's groups)
+            parents = {path[:path.rindex("/", 0, -1) + 1] for path, _ in self.by_id.values()}
+            for parent in parents:
+                holding.update(path_ids(parent))
+            self._holding = holding
+        return self._holding
 
     def related(self, path: str) -> bool:
         """The unit holds a round unit or lies inside one."""

@@ -78,14 +78,13 @@ def round_progress(round_: Round, user: User, scope: Unit | None, view: str = "c
                            round_paths=units.by_id)
     counts = numbers.units
     rows = bucket_rows(round_, scope, roots, view, units)
-    sums = subtree_sums(counts, targets,
-                        {row.id for row in rows} | {unit_id for unit_id, _, _ in targets})
+    sums = subtree_sums(counts, numbers.paths, targets)
     roll_up(rows, sums, pace)
     if view != "all" and scope is not None and (own := own_row(scope, counts)) is not None:
         rows.append(own)
     return Progress(
         round=round_, pace=pace, scope=scope, roots=roots, view=view, rows=rows,
-        total=total_row(scope, counts, targets, pace),
+        total=total_row(scope, roots, sums, bool(targets), pace),
         volunteers=volunteer_rows(numbers, root_paths, units),
         days=day_series(round_, numbers.days, now),
         behind_units=behind_units(targets, sums, pace))

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from server.units.services import slugify
 
 NEVER = datetime.min.replace(tzinfo=UTC)
 
 
+@lru_cache(maxsize=65_536)
 def name_key(name: str) -> tuple:
-    """Vietnamese names in alphabetical order, numbers by value ("Tổ 2" before "Tổ 10")."""
+    """Vietnamese names in alphabetical order, numbers by value ("Tổ 2" before "Tổ 10").
+    Cached: a national page sorts 3,321 volunteers' names, mostly the same every view."""
     return tuple(int(part) if part.isdigit() else part
                  for part in re.split(r"(\d+)", slugify(name)) if part)
 
@@ -43,5 +46,8 @@ VOLUNTEER_SORTS = {
 def sorted_rows(rows: list, sorts: dict, key: str, descending: bool) -> list:
     """Sorted by the named column, ties by name; unknown keys sort by name."""
     by_name = sorts["name"]
-    ordered = sorted(rows, key=by_name)
-    return sorted(ordered, key=sorts.get(key, by_name), reverse=descending)
+    chosen = sorts.get(key, by_name)
+    if chosen is by_name:
+        # one sort: a stable sort keeps equal names in the same order either way
+        return sorted(rows, key=by_name, reverse=descending)
+    return sorted(sorted(rows, key=by_name), key=chosen, reverse=descending)

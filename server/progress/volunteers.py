@@ -23,22 +23,27 @@ def volunteer_rows(counts: RoundCounts, roots: list[str], units: RoundUnits
                User.last_app_version, User.last_queued_count)
     found = {user.id: user for user in db.session.execute(select(*columns).where(
         User.role == "volunteer", User.is_active.is_(True), User.id.in_(assigned_here)))}
-    related = {user_id for user_id, path in db.session.execute(
-        select(user_units.c.user_id, Unit.path).join(Unit, Unit.id == user_units.c.unit_id)
-        .where(in_roots(roots))) if units.related(path)}
+    # an assigned volunteer without responses is listed if assigned near a round unit: read
+    # only when there is one (none once everyone has collected, as at national scale)
+    related: set[int] = set()
+    if any(user_id not in counts.volunteers for user_id in found):
+        related = {user_id for user_id, path in db.session.execute(
+            select(user_units.c.user_id, Unit.path).join(Unit, Unit.id == user_units.c.unit_id)
+            .where(in_roots(roots))) if units.related(path)}
     # who collected here without being assigned here (any more): usually nobody
     others = set(counts.volunteers) - set(found)
     if others:
         found.update((user.id, user) for user in db.session.execute(
             select(*columns).where(User.id.in_(others))))
     rows = []
-    for user in found.values():
-        if user.id not in counts.volunteers and user.id not in related:
+    # unpacked, not read by name: 3,321 volunteers at national scale
+    for user_id, name, username, is_active, last_sync_at, app_version, queued in (
+            found.values()):
+        if user_id not in counts.volunteers and user_id not in related:
             continue
-        own, last = counts.volunteers.get(user.id, (Counts(), None))
-        rows.append(VolunteerRow(user.id, user.display_name, user.username, user.is_active,
-                                 user.last_sync_at, user.last_app_version,
-                                 user.last_queued_count, own, last))
+        own, last = counts.volunteers.get(user_id, (Counts(), None))
+        rows.append(VolunteerRow(user_id, name, username, is_active, last_sync_at, app_version,
+                                 queued, own, last))
     return rows
 
 
