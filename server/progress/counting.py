@@ -29,7 +29,6 @@ from sqlalchemy import (
     literal,
     null,
     select,
-    text,
     tuple_,
     type_coerce,
     union_all,
@@ -38,6 +37,7 @@ from sqlalchemy import (
 from server.analytics.aggregates import aggregates_current
 from server.analytics.models import RoundUnitAggregate
 from server.audit.models import AuditEntry
+from server.database import roomy_planner
 from server.db_types import UTCDateTime
 from server.extensions import db
 from server.progress.days import day_key
@@ -188,7 +188,7 @@ def round_counts(round_id: int, roots: list[str],
     disk at national scale): from `round_paths` (the round units' paths and targets) and, for
     any other unit, from the database."""
     statement, day = _count_statement(round_id, roots, stored_units is None)
-    _planner_settings()
+    roomy_planner()
     volunteers: dict[int, tuple[Counts, datetime | None]] = {}
     days: list[tuple[date, int]] = []
     units: dict[int, list[int]] = {
@@ -246,15 +246,6 @@ def _unit_paths(ids: list[int]) -> dict[int, str]:
         found.update(db.session.execute(select(Unit.id, Unit.path).where(
             Unit.id.in_(ids[start:start + 900]))).all())
     return found
-
-
-def _planner_settings() -> None:
-    """For this transaction only: room for the groupings in memory (the default 4 MB
-    work_mem spills them to disk at national scale), and no JIT compilation (it costs more
-    than it saves on statements this short)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT set_config('work_mem', '64MB', true), "
-                                "set_config('jit', 'off', true)"))
 
 
 def stored_unit_counts(round_: Round) -> dict[int, Counts] | None:
