@@ -6,6 +6,7 @@ worker's memory from its start; a time limit stops one slow step without losing 
 prints one line `RESULT {json}`, with the process's peak resident memory (VmHWM)."""
 
 import contextvars
+import gc
 import importlib
 import inspect
 import json
@@ -287,6 +288,7 @@ TASKS = {"job": task_job, "report": task_report, "page": task_page, "forget": ta
 def main() -> None:
     url, task, arguments = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
     app = bench_app(url, tempfile.mkdtemp(prefix="lang-nghe-bench-instance-"))
+    gc.freeze()         # as each production worker does once the app is loaded (gunicorn.conf.py)
     result = TASKS[task](app, *arguments)
     result["peak_rss"] = _peak_rss_mib()
     print("RESULT " + json.dumps(result), flush=True)

@@ -27,6 +27,9 @@ from server.units.services import ancestors, slugify
 bp = Blueprint("progress_admin", __name__, url_prefix="/admin/progress")
 
 VOLUNTEERS_PER_PAGE = 100
+# "Every unit of the round" lists 33,000 residential groups for the country: a page at a
+# time (the CSV has them all).
+UNITS_PER_PAGE = 200
 TABLES = ("units", "volunteers")
 STATUS_LABELS = {"draft": ("Nháp", "Draft"), "planned": ("Chưa bắt đầu", "Not started"),
                  "open": ("Đang diễn ra", "Open"), "closed": ("Đã kết thúc", "Closed")}
@@ -73,6 +76,17 @@ def _choice() -> Choice:
     return Choice(rounds, round_, unit, view if view in VIEWS else "children")
 
 
+def _page_number(name: str, pages: int) -> int:
+    """The page asked for in the query string, within 1..pages (anything else: the first)."""
+    raw = request.args.get(name, "")
+    page = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 9 else 1
+    return min(max(page, 1), pages)
+
+
+def _pages(count: int, per_page: int) -> int:
+    return max(1, -(-count // per_page))
+
+
 def _direction(name: str, default_descending: bool = False) -> bool:
     value = request.args.get(name)
     return default_descending if value not in ("asc", "desc") else value == "desc"
@@ -89,8 +103,7 @@ def _sort_links(prefix: str, sorts: dict, current: str, descending: bool) -> dic
             args[f"{prefix}dir"] = "asc" if descending else "desc"
         else:
             args[f"{prefix}dir"] = "asc" if key == "name" else "desc"
-        if prefix == "v":
-            args.pop("vpage", None)
+        args.pop(f"{prefix}page", None)         # a new order starts on its first page
         state = ("descending" if descending else "ascending") if key == current else "none"
         links[key] = (url_for("progress_admin.overview", **args), state)
     return links
@@ -129,16 +142,18 @@ def overview():
     vsort = vsort if vsort in VOLUNTEER_SORTS else "name"
     vdescending = _direction("vdir")
     volunteers = sorted_rows(progress.volunteers, VOLUNTEER_SORTS, vsort, vdescending)
-    pages = max(1, -(-len(volunteers) // VOLUNTEERS_PER_PAGE))
-    raw_page = request.args.get("vpage", "")
-    vpage = int(raw_page) if raw_page.isascii() and raw_page.isdigit() and len(raw_page) < 9 else 1
-    vpage = min(max(vpage, 1), pages)
+    vpages = _pages(len(volunteers), VOLUNTEERS_PER_PAGE)
+    vpage = _page_number("vpage", vpages)
     shown = volunteers[(vpage - 1) * VOLUNTEERS_PER_PAGE: vpage * VOLUNTEERS_PER_PAGE]
     attach_units(shown)
+    rows = sorted_rows(progress.rows, UNIT_SORTS, sort, descending)
+    upages = _pages(len(rows), UNITS_PER_PAGE)
+    upage = _page_number("page", upages)
     context.update(
         progress=progress,
-        rows=sorted_rows(progress.rows, UNIT_SORTS, sort, descending),
-        volunteers=shown, volunteer_count=len(volunteers), vpage=vpage, vpages=pages,
+        rows=rows[(upage - 1) * UNITS_PER_PAGE: upage * UNITS_PER_PAGE],
+        unit_count=len(rows), upage=upage, upages=upages,
+        volunteers=shown, volunteer_count=len(volunteers), vpage=vpage, vpages=vpages,
         unit_sorts=_sort_links("", UNIT_SORTS, sort, descending),
         volunteer_sorts=_sort_links("v", VOLUNTEER_SORTS, vsort, vdescending),
         chart=daily_chart(progress.days, progress.total.target),

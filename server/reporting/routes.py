@@ -4,7 +4,6 @@ import marshmallow as ma
 from flask import Response, g, stream_with_context
 from flask.views import MethodView
 
-from server.analytics.build import build_round_summary
 from server.api_blueprint import Blueprint
 from server.api_fields import Id
 from server.auth.api_auth import api_login_required, forbidden
@@ -12,7 +11,13 @@ from server.errors import ApiError, ErrorSchema
 from server.extensions import db
 from server.reporting.access import may_see_report, unit_in_round
 from server.reporting.export import csv_chunks, export_plan, response_rows, xlsx_chunks
-from server.reporting.services import LANGUAGES, report_filename, report_pdf, summary_options
+from server.reporting.services import (
+    LANGUAGES,
+    data_fingerprints,
+    report_filename,
+    report_pdf,
+    report_summary,
+)
 from server.reporting.summary_json import UnitSummarySchema, summary_document
 from server.rounds.models import Round
 from server.units.models import Unit
@@ -144,4 +149,6 @@ class RoundUnitSummary(MethodView):
         if not may_see_report(g.current_user, unit):
             raise forbidden("Bạn không có quyền xem báo cáo của đơn vị này.",
                             "You may not see this unit's report.")
-        return summary_document(build_round_summary(db.session, round_, unit, summary_options()))
+        # the stored summary of the unit's data as it is (the PDF's): built once, not per call
+        data = data_fingerprints(round_, [unit])[unit.id]
+        return summary_document(report_summary(round_, unit, data))

@@ -141,3 +141,40 @@ def test_nonsense_view_sort_and_page_values_show_the_page(client, web_login, wor
         page = client.get(f"/admin/progress/?round={world.round.id}&{query}")
         assert page.status_code == 200, query
         assert "<script>" not in page.get_data(as_text=True).split("<main")[1]
+
+
+def test_every_unit_of_the_round_comes_a_page_at_a_time(client, web_login, world, monkeypatch):
+    """Issue 15: "every unit of the round" is 33,000 rows for a country: paged, in the order
+    asked for across pages, with the scope's total on each; a new order starts on page 1."""
+    from server.progress import pages
+
+    monkeypatch.setattr(pages, "UNITS_PER_PAGE", 2)
+    web_login(world.users["admin"])
+    base = f"/admin/progress/?round={world.round.id}&view=all&sort=responses&dir=desc"
+
+    def names_and_html(query=""):
+        html = client.get(base + query).get_data(as_text=True)
+        table = html.split('id="unit-table"')[1].split("</table>")[0]
+        return re.findall(r'<td data-value="([^"]+)">', table), html
+
+    everything = client.get(f"/admin/progress/export.csv?round={world.round.id}&view=all")
+    listed = len(list(csv.reader(io.StringIO(everything.get_data(as_text=True).lstrip("\ufeff"))))) - 2
+    assert listed > 4
+    shown, pages_seen = [], 0
+    first, html = names_and_html()
+    assert len(first) == 2 and f"Trang 1 / {-(-listed // 2)}" in html
+    assert 'aria-label="Trang đơn vị"' in html and "&amp;page=2" in html
+    total = re.search(r"<tfoot>.*?</tfoot>", html, re.S).group(0)
+    for page in range(1, -(-listed // 2) + 1):
+        names, html = names_and_html(f"&page={page}")
+        assert re.search(r"<tfoot>.*?</tfoot>", html, re.S).group(0) == total
+        shown += names
+        pages_seen += 1
+    assert len(shown) == listed and len(set(shown)) == listed
+    assert names_and_html("&page=999")[0] == names_and_html(f"&page={pages_seen}")[0]
+    monkeypatch.setattr(pages, "UNITS_PER_PAGE", 10_000)
+    whole, html = names_and_html()
+    assert shown == whole and 'aria-label="Trang đơn vị"' not in html
+    # the sort links start again on page 1
+    sort_links = re.findall(r'data-sort-key="\w+"><a href="([^"]+)"', names_and_html("&page=2")[1])
+    assert sort_links and not any("page=2" in link for link in sort_links)
