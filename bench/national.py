@@ -116,6 +116,7 @@ def pages(ids: dict) -> list[tuple[str, str, str]]:
         (admin, "/admin/rounds/<open>", f"/admin/rounds/{r}"),
         (admin, "/admin/progress/?round=", f"/admin/progress/?round={r}"),
         (admin, "/admin/progress/ province", f"/admin/progress/?round={r}&unit={ids['province']}"),
+        (admin, "/admin/progress/ every unit", f"/admin/progress/?round={r}&view=all"),
         (admin, "/admin/responses/", "/admin/responses/"),
         (admin, "/admin/people/", "/admin/people/"),
         (admin, "/admin/audit/", "/admin/audit/"),
