@@ -77,15 +77,8 @@ def subtree_sums(own: dict[int, list[int]], paths: dict[int, str],
             above[parent] = ids[:-1]
         if target is not None:
             received_targets[parent] = received_targets.get(parent, 0) + target
-        numbers = own.get(unit_id)
-        if numbers is not None:
-            into = received.get(parent)
-            if into is None:
-                into = received[parent] = [0, 0, 0, 0]
-            into[0] += numbers[0]
-            into[1] += numbers[1]
-            into[2] += numbers[2]
-            into[3] += numbers[3]
+        if (numbers := own.get(unit_id)) is not None:
+            _add_into(received, parent, numbers)
     # the units that received pass it all on to their parent, deepest first
     levels: dict[int, dict[int, tuple[int, ...]]] = {}
     for unit_id, ids in above.items():
@@ -97,13 +90,7 @@ def subtree_sums(own: dict[int, list[int]], paths: dict[int, str],
             if parent not in shallower:
                 shallower[parent] = ids[:-1]
             if (numbers := received.get(unit_id)) is not None:
-                into = received.get(parent)
-                if into is None:
-                    into = received[parent] = [0, 0, 0, 0]
-                into[0] += numbers[0]
-                into[1] += numbers[1]
-                into[2] += numbers[2]
-                into[3] += numbers[3]
+                _add_into(received, parent, numbers)
             if (target := received_targets.get(unit_id)) is not None:
                 received_targets[parent] = received_targets.get(parent, 0) + target
     added = {}
@@ -115,6 +102,16 @@ def subtree_sums(own: dict[int, list[int]], paths: dict[int, str],
     for unit_id, target in received_targets.items():
         totals[unit_id] = totals.get(unit_id, 0) + target
     return SubtreeSums(own, added, totals)
+
+
+def _add_into(received: dict[int, list[int]], unit_id: int, numbers) -> None:
+    into = received.get(unit_id)
+    if into is None:
+        into = received[unit_id] = [0, 0, 0, 0]
+    into[0] += numbers[0]
+    into[1] += numbers[1]
+    into[2] += numbers[2]
+    into[3] += numbers[3]
 
 
 def roll_up(rows: list[UnitRow], sums: SubtreeSums, pace: Pace) -> None:

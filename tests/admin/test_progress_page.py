@@ -178,3 +178,14 @@ def test_every_unit_of_the_round_comes_a_page_at_a_time(client, web_login, world
     # the sort links start again on page 1
     sort_links = re.findall(r'data-sort-key="\w+"><a href="([^"]+)"', names_and_html("&page=2")[1])
     assert sort_links and not any("page=2" in link for link in sort_links)
+
+
+def test_volunteers_come_a_page_at_a_time(client, web_login, world, monkeypatch):
+    from server.progress import pages
+
+    monkeypatch.setattr(pages, "VOLUNTEERS_PER_PAGE", 1)
+    web_login(world.users["admin"])
+    html = client.get(f"/admin/progress/?round={world.round.id}&vpage=2").get_data(as_text=True)
+    nav = html.split('aria-label="Trang tình nguyện viên"')[1].split("</nav>")[0]
+    assert "vpage=1" in nav and "vpage=3" in nav and "Trang 2 / " in nav
+    assert 'aria-label="Trang đơn vị"' not in html          # the units fit on one page
