@@ -272,8 +272,7 @@ def task_job(app, job_name: str) -> dict:
     from server.db_types import utcnow
     from server.scheduling.schedule import JOBS
 
-    module, name = JOBS[job_name].target.split(":")
-    function = getattr(importlib.import_module(module), name)
+    function = JOBS[job_name].function()
     with app.app_context():
         started = time.perf_counter()
         outcome = function(utcnow())

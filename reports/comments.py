@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from reports.masking import mask_comment
 from reports.summary import Comment
@@ -21,8 +22,11 @@ class _Group:
     buckets: list[Hashable | None] = field(default_factory=list)
 
 
+@lru_cache(maxsize=20_000)
 def identity(text: str) -> str:
-    """What makes two comments "the same": NFC, trimmed, inner spaces collapsed, case-folded."""
+    """What makes two comments "the same": NFC, trimmed, inner spaces collapsed, case-folded.
+    Kept per process: short comments ("Không có ý kiến") come back by thousands in a
+    national round, in the report and on the moderation page."""
     return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
 
 

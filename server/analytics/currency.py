@@ -83,13 +83,19 @@ def _tree_state(session: Session) -> list[int]:
     return [int(value or 0) for value in tree]
 
 
+def _stamp_and_last_id(session: Session, round_: Round,
+                       upto_id: int | None) -> tuple[dict, int]:
+    responses, last_id = _responses_state(session, round_.id, upto_id)
+    stamp = {"upto": last_id if upto_id is None else upto_id, "responses": responses,
+             "tree": _tree_state(session), "form": round_.form_version.content_hash}
+    return stamp, last_id
+
+
 def round_stamp(session: Session, round_: Round, upto_id: int | None = None) -> dict:
     """What a round's aggregates rest on besides its data version: its responses with id <=
     upto_id per status (upto_id: its last id now when None), its form version and the unit
     tree."""
-    responses, last_id = _responses_state(session, round_.id, upto_id)
-    return {"upto": last_id if upto_id is None else upto_id, "responses": responses,
-            "tree": _tree_state(session), "form": round_.form_version.content_hash}
+    return _stamp_and_last_id(session, round_, upto_id)[0]
 
 
 def usable_aggregates(session: Session, round_: Round,
@@ -102,9 +108,7 @@ def usable_aggregates(session: Session, round_: Round,
     upto_id = (header.stamp or {}).get("upto")
     if upto_id is None:             # built before stamps carried their bound
         return None
-    responses, last_id = _responses_state(session, round_.id, int(upto_id))
-    stamp = {"upto": upto_id, "responses": responses, "tree": _tree_state(session),
-             "form": round_.form_version.content_hash}
+    stamp, last_id = _stamp_and_last_id(session, round_, int(upto_id))
     if stamp != header.stamp:
         return None
     return UsableAggregates(int(upto_id), last_id > int(upto_id))

@@ -139,14 +139,19 @@ class Scope:
     # what a row's unit_id is: "unit" the response's, else see _GROUPED_SOURCE
     grouping: str = "unit"
 
+    def __post_init__(self):
+        # the path and the bounds are written into the SQL text: checked once, here
+        if not _PATH.fullmatch(self.unit_path):
+            raise ValueError(f"not a unit path: {self.unit_path!r}")
+        if self.grouping not in GROUPINGS:
+            raise ValueError(f"not a grouping: {self.grouping!r}")
+
     def params(self) -> dict:
         return {"statuses": list(COUNTED_STATUSES)}
 
     def where(self) -> str:
         """The scope condition on `responses r`, with the round, the path and the id bounds
-        written in (checked, see _SCOPE)."""
-        if not _PATH.fullmatch(self.unit_path):
-            raise ValueError(f"not a unit path: {self.unit_path!r}")
+        written in (see _SCOPE)."""
         condition = _SCOPE.format(round_id=int(self.round_id), path_prefix=self.unit_path + "%")
         if self.upto_id is not None:
             condition += f"  AND r.id <= {int(self.upto_id)}\n"
@@ -160,16 +165,12 @@ class Scope:
             return sql
         if self.grouping == "tallying":
             unit, join = _TALLYING_UNIT, _TALLYING_JOIN
-        elif self.grouping == "child":
-            if not _PATH.fullmatch(self.unit_path):
-                raise ValueError(f"not a unit path: {self.unit_path!r}")
+        else:       # "child"
             child = _CHILD_ID[dialect].format(start=len(self.unit_path) + 1)
             # units outside the scope map to NULL (never to a bucket by accident)
             unit = (f"CASE WHEN t.path = '{self.unit_path}' THEN t.id "
                     f"WHEN t.path LIKE '{self.unit_path}%' THEN {child} END")
             join = ""
-        else:
-            raise ValueError(f"not a grouping: {self.grouping!r}")
         return sql.replace("FROM responses r", _GROUPED_SOURCE.format(unit=unit, join=join))
 
 

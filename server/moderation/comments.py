@@ -90,11 +90,8 @@ def comment_groups(round_: Round, unit: Unit) -> list[CommentGroup]:
     """Every comment below the unit grouped, the most repeated first, then the oldest."""
     hidden = hidden_in_round(round_.id)
     groups: dict[str, CommentGroup] = {}
-    keys: dict[str, str] = {}       # short comments ("Không có ý kiến") repeat by thousands
     for response_id, question, text in _raw_comments(round_, unit, comment_questions(round_)):
-        key = keys.get(text)
-        if key is None:
-            key = keys[text] = identity(text)
+        key = identity(text)
         if not key:
             continue    # blank: the report drops it too
         group = groups.get(key)
