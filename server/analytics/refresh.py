@@ -9,8 +9,8 @@ them (server/analytics/fold.py: only the new responses are read) when a closed r
 past DELTA_MOST responses. Measured on the national round (2 shared cores, load ~7): a
 delta of 20,000 added ~3 s to the country's summary and ~1 s to a province's, while folding
 it in took ~22 s (a full build ~50-90 s); 5,000 keeps the country's extra time under a
-second (~1 s at load 10), for ~11 s of folding. DELTA_SHARE lets a small deployment fold often (cheap
-there). Every round is committed on its own: a failure leaves the others done.
+second (~1 s at load 10), for ~11 s of folding. DELTA_SHARE lets a small deployment fold
+often (cheap there). Every round is committed on its own: a failure leaves the others done.
 """
 
 from __future__ import annotations
