@@ -264,15 +264,19 @@ def top_units(units: list) -> list:
     return [unit for unit in units if not any(a in ids for a in unit.ancestor_ids)]
 
 
+def round_units_under(round_: Round, unit):
+    """SELECT the round's units at or below the unit (a range of the path index)."""
+    return (select(round_units.c.unit_id).join(Unit, Unit.id == round_units.c.unit_id)
+            .where(round_units.c.round_id == round_.id, path_prefix_filter([unit.path])))
+
+
 def _with_round_units(round_: Round, units: list) -> set[int]:
-    """The ids of the units with a round unit at or below them: one EXISTS each (a range of
-    the path index), in a single query."""
+    """The ids of the units with a round unit at or below them: one EXISTS each, in a
+    single query."""
     if not units:
         return set()
-    checks = [select(literal(unit.id).label("id")).where(
-        select(round_units.c.unit_id).join(Unit, Unit.id == round_units.c.unit_id)
-        .where(round_units.c.round_id == round_.id, path_prefix_filter([unit.path]))
-        .exists()) for unit in units]
+    checks = [select(literal(unit.id).label("id")).where(round_units_under(round_, unit).exists())
+              for unit in units]
     return set(db.session.scalars(union_all(*checks) if len(checks) > 1 else checks[0]))
 
 

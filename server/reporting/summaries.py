@@ -28,10 +28,10 @@ from server.analytics.build import build_round_summary
 from server.database import UPSERT_INSERTS, in_read_request, is_lock_error, write_beside_read
 from server.db_types import utcnow
 from server.extensions import db
-from server.reporting.fingerprint import path_prefix_filter
+from server.reporting.access import round_units_under
 from server.reporting.models import CachedSummary
 from server.rounds.document import document_settings
-from server.rounds.models import Round, round_units
+from server.rounds.models import Round
 from server.units.models import Unit
 
 log = logging.getLogger(__name__)
@@ -49,9 +49,8 @@ INLINE_UNITS = 250
 
 def _round_units_below(round_: Round, units: list) -> dict[int, int]:
     """unit id -> the round's units at or below it: one query for a page's broad units."""
-    counts = [select(literal(unit.id).label("id"), func.count().label("n"))
-              .select_from(round_units).join(Unit, Unit.id == round_units.c.unit_id)
-              .where(round_units.c.round_id == round_.id, path_prefix_filter([unit.path]))
+    counts = [round_units_under(round_, unit).with_only_columns(
+                  literal(unit.id).label("id"), func.count().label("n"))
               for unit in units]
     return dict(db.session.execute(union_all(*counts) if len(counts) > 1 else counts[0]).all())
 
