@@ -88,6 +88,19 @@ def test_sorting_by_name_either_way_keeps_equal_names_in_order():
     assert [row.id for row in most] == [5, 4, 3, 2, 1, 0]
 
 
+def test_names_and_versions_starting_with_a_digit_sort_with_the_others():
+    """A name "2 Bis" gave a key starting with a number, others with text: comparing them
+    failed (the page answered 500). The units' natural order sorts them all."""
+    rows = [_volunteer(n, name, n) for n, name in enumerate(["Tổ 10", "2 Bis", "An", "", "Tổ 2"])]
+    for n, version in enumerate(["1.0.10", "beta", None, "1.0.3", "1.0.3"]):
+        rows[n].app_version = version
+    names = [row.display_name for row in sorted_rows(rows, VOLUNTEER_SORTS, "name", False)]
+    assert names == ["", "2 Bis", "An", "Tổ 2", "Tổ 10"]
+    versions = [row.app_version for row in
+                sorted_rows(rows, VOLUNTEER_SORTS, "app_version", False)]
+    assert versions == [None, "1.0.3", "1.0.3", "1.0.10", "beta"]
+
+
 def test_a_round_unit_inside_another_and_responses_at_the_commune_itself(db, factory, world):
     """Commune A is a round unit too (target 6) and has a response of its own: its row adds
     its own numbers and target to its groups', and it counts once in the total."""
