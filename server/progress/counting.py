@@ -42,7 +42,7 @@ from server.db_types import UTCDateTime
 from server.extensions import db
 from server.progress.days import day_key
 from server.progress.rows import Counts
-from server.progress.scope import in_roots
+from server.reporting.fingerprint import path_prefix_filter
 from server.rounds.models import Round
 from server.sync.exclusion import counted
 from server.sync.models import Response
@@ -113,7 +113,7 @@ def _responses_below(round_id: int, roots: list[str]):
         # the country's page: a filter on every unit would cost a join per grouping
         return Response.round_id == round_id
     return and_(Response.round_id == round_id,
-                Response.unit_id.in_(select(Unit.id).where(in_roots(roots))))
+                Response.unit_id.in_(select(Unit.id).where(path_prefix_filter(roots))))
 
 
 def _whole_tree(roots: list[str]) -> bool:
@@ -132,7 +132,7 @@ def _refused_uploads(round_id: int, roots: list[str]):
     return (select(audit_unit.label("unit_id"), AuditEntry.actor_id.label("volunteer_id"),
                    cast(func.count(distinct(AuditEntry.object_id)), Integer).label("rejected"))
             .where(AuditEntry.action == UPLOAD_REJECTED, audit_round == round_id,
-                   audit_unit.in_(select(Unit.id).where(in_roots(roots))), never_stored)
+                   audit_unit.in_(select(Unit.id).where(path_prefix_filter(roots))), never_stored)
             .group_by(audit_unit, AuditEntry.actor_id)
             .cte("refused"))
 

@@ -9,19 +9,15 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import Date, DateTime, cast, func, literal_column, null
 
 from server.db_types import UTCDateTime, utcnow
 from server.extensions import db
 from server.progress.rows import DayCount
 from server.rounds.models import Round
+from server.rounds.windows import display_zone
 
 MAX_CHART_DAYS = 400
-
-
-def display_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
 
 
 def _fixed_offset(zone: ZoneInfo) -> timedelta | None:

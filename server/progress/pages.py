@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from reports.formatting import format_int, format_percent, percent_value
 from server.admin.access import staff_required
 from server.admin.i18n import current_lang, tr
+from server.admin.unit_lists import page_number
 from server.auth.access import can_see_unit
 from server.auth.web import current_web_user
 from server.extensions import db
@@ -76,20 +77,8 @@ def _choice() -> Choice:
     return Choice(rounds, round_, unit, view if view in VIEWS else "children")
 
 
-def _page_number(name: str, pages: int) -> int:
-    """The page asked for in the query string, within 1..pages (anything else: the first)."""
-    raw = request.args.get(name, "")
-    page = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 9 else 1
-    return min(max(page, 1), pages)
-
-
-def _pages(count: int, per_page: int) -> int:
-    return max(1, -(-count // per_page))
-
-
-def _direction(name: str, default_descending: bool = False) -> bool:
-    value = request.args.get(name)
-    return default_descending if value not in ("asc", "desc") else value == "desc"
+def _direction(name: str) -> bool:
+    return request.args.get(name) == "desc"
 
 
 def _sort_links(prefix: str, sorts: dict, current: str, descending: bool) -> dict:
@@ -107,6 +96,29 @@ def _sort_links(prefix: str, sorts: dict, current: str, descending: bool) -> dic
         state = ("descending" if descending else "ascending") if key == current else "none"
         links[key] = (url_for("progress_admin.overview", **args), state)
     return links
+
+
+@dataclass(frozen=True)
+class Table:
+    """One of the page's tables as asked for: its rows sorted, the page shown, the links."""
+    rows: list
+    count: int
+    page: int
+    pages: int
+    sort_links: dict
+
+
+def _table(rows: list, sorts: dict, prefix: str, per_page: int) -> Table:
+    """The rows sorted as `{prefix}sort` and `{prefix}dir` ask (by name otherwise), and the
+    page `{prefix}page` of them (the last one past the end)."""
+    sort = request.args.get(f"{prefix}sort", "name")
+    sort = sort if sort in sorts else "name"
+    descending = _direction(f"{prefix}dir")
+    ordered = sorted_rows(rows, sorts, sort, descending)
+    pages = max(1, -(-len(ordered) // per_page))
+    page = min(page_number(request.args.get(f"{prefix}page")), pages)
+    return Table(ordered[(page - 1) * per_page:page * per_page], len(ordered), page, pages,
+                 _sort_links(prefix, sorts, sort, descending))
 
 
 def _breadcrumbs(unit: Unit | None, round_: Round) -> list[Unit]:
@@ -135,27 +147,15 @@ def overview():
     if choice.round is None:
         return render_template("admin/progress/overview.html", **context)
     progress = round_progress(choice.round, current_web_user(), choice.unit, choice.view)
-    sort = request.args.get("sort", "name")
-    sort = sort if sort in UNIT_SORTS else "name"
-    descending = _direction("dir")
-    vsort = request.args.get("vsort", "name")
-    vsort = vsort if vsort in VOLUNTEER_SORTS else "name"
-    vdescending = _direction("vdir")
-    volunteers = sorted_rows(progress.volunteers, VOLUNTEER_SORTS, vsort, vdescending)
-    vpages = _pages(len(volunteers), VOLUNTEERS_PER_PAGE)
-    vpage = _page_number("vpage", vpages)
-    shown = volunteers[(vpage - 1) * VOLUNTEERS_PER_PAGE: vpage * VOLUNTEERS_PER_PAGE]
-    attach_units(shown)
-    rows = sorted_rows(progress.rows, UNIT_SORTS, sort, descending)
-    upages = _pages(len(rows), UNITS_PER_PAGE)
-    upage = _page_number("page", upages)
+    volunteers = _table(progress.volunteers, VOLUNTEER_SORTS, "v", VOLUNTEERS_PER_PAGE)
+    attach_units(volunteers.rows)
+    units = _table(progress.rows, UNIT_SORTS, "", UNITS_PER_PAGE)
     context.update(
         progress=progress,
-        rows=rows[(upage - 1) * UNITS_PER_PAGE: upage * UNITS_PER_PAGE],
-        unit_count=len(rows), upage=upage, upages=upages,
-        volunteers=shown, volunteer_count=len(volunteers), vpage=vpage, vpages=vpages,
-        unit_sorts=_sort_links("", UNIT_SORTS, sort, descending),
-        volunteer_sorts=_sort_links("v", VOLUNTEER_SORTS, vsort, vdescending),
+        rows=units.rows, unit_count=units.count, upage=units.page, upages=units.pages,
+        volunteers=volunteers.rows, volunteer_count=volunteers.count, vpage=volunteers.page,
+        vpages=volunteers.pages, unit_sorts=units.sort_links,
+        volunteer_sorts=volunteers.sort_links,
         chart=daily_chart(progress.days, progress.total.target),
         breadcrumbs=_breadcrumbs(choice.unit, choice.round),
         args=request.args.to_dict(), local_time=local_time)

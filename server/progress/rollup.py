@@ -11,7 +11,8 @@ from sqlalchemy.orm import aliased
 from server.extensions import db
 from server.progress.pace import Pace, expected_at
 from server.progress.rows import Counts, UnitRow
-from server.progress.scope import RoundUnits, in_roots
+from server.progress.scope import RoundUnits
+from server.reporting.fingerprint import path_prefix_filter
 from server.rounds.models import Round, round_units
 from server.units.models import Unit, path_ids
 
@@ -23,7 +24,7 @@ def bucket_rows(round_: Round, scope: Unit | None, roots: list[Unit], view: str,
     query = select(Unit.id, Unit.name, Unit.kind, has_children.label("has_children"))
     if view == "all":
         query = query.join(round_units, round_units.c.unit_id == Unit.id).where(
-            round_units.c.round_id == round_.id, in_roots([r.path for r in roots]))
+            round_units.c.round_id == round_.id, path_prefix_filter([r.path for r in roots]))
     elif scope is None:
         query = query.where(Unit.id.in_([r.id for r in roots]))
     else:

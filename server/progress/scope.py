@@ -11,6 +11,7 @@ from server.db_types import utcnow
 from server.extensions import db
 from server.people.models import User, user_units
 from server.reporting.access import visible_rounds
+from server.reporting.fingerprint import path_prefix_filter
 from server.rounds.models import Round, round_units
 from server.units.models import Unit, path_ids
 
@@ -26,10 +27,6 @@ def default_round(rounds: list[Round], now: datetime | None = None) -> Round | N
     return next((r for r in rounds if r.effective_status(now) == "open"), rounds[0] if rounds else None)
 
 
-
-
-def in_roots(roots: list[str]):
-    return or_(*[Unit.path.startswith(path, autoescape=True) for path in roots])
 
 
 class RoundUnits:
@@ -73,7 +70,7 @@ def round_units_of(round_: Round, scope: Unit | None = None) -> RoundUnits:
              .join(round_units, round_units.c.unit_id == Unit.id)
              .where(round_units.c.round_id == round_.id))
     if scope is not None:
-        query = query.where(or_(in_roots([scope.path]), Unit.id.in_(path_ids(scope.path))))
+        query = query.where(or_(path_prefix_filter([scope.path]), Unit.id.in_(path_ids(scope.path))))
     rows = db.session.execute(query).all()
     return RoundUnits({unit_id: (path, int(target)) for unit_id, path, target in rows})
 

@@ -27,16 +27,10 @@ from server.progress.rollup import (
     total_row,
 )
 from server.progress.rows import DayCount, UnitRow, VolunteerRow
-from server.progress.scope import default_round, progress_rounds, round_units_of, top_scope_units
-from server.progress.sorting import UNIT_SORTS, VOLUNTEER_SORTS, sorted_rows
-from server.progress.volunteers import attach_units, volunteer_rows
+from server.progress.scope import round_units_of, top_scope_units
+from server.progress.volunteers import volunteer_rows
 from server.rounds.models import Round
 from server.units.models import Unit
-
-# The names the pages and tests import from here.
-__all__ = ["UNIT_SORTS", "VIEWS", "VOLUNTEER_SORTS", "DayCount", "Pace", "Progress",
-           "attach_units", "default_round", "progress_rounds", "round_pace", "round_progress",
-           "sorted_rows"]
 
 VIEWS = ("children", "all")
 

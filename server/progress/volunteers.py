@@ -9,7 +9,8 @@ from server.extensions import db
 from server.people.models import User, user_units
 from server.progress.counting import RoundCounts
 from server.progress.rows import Counts, VolunteerRow
-from server.progress.scope import RoundUnits, in_roots
+from server.progress.scope import RoundUnits
+from server.reporting.fingerprint import path_prefix_filter
 from server.units.models import Unit
 
 
@@ -18,7 +19,7 @@ def volunteer_rows(counts: RoundCounts, roots: list[str], units: RoundUnits
     """Every volunteer with responses or refusals below the roots, and every active volunteer
     assigned there (in a unit of the round) who has none yet."""
     assigned_here = (select(user_units.c.user_id).join(Unit, Unit.id == user_units.c.unit_id)
-                     .where(in_roots(roots)))
+                     .where(path_prefix_filter(roots)))
     columns = (User.id, User.display_name, User.username, User.is_active, User.last_sync_at,
                User.last_app_version, User.last_queued_count)
     found = {user.id: user for user in db.session.execute(select(*columns).where(
@@ -29,7 +30,7 @@ def volunteer_rows(counts: RoundCounts, roots: list[str], units: RoundUnits
     if any(user_id not in counts.volunteers for user_id in found):
         related = {user_id for user_id, path in db.session.execute(
             select(user_units.c.user_id, Unit.path).join(Unit, Unit.id == user_units.c.unit_id)
-            .where(in_roots(roots))) if units.related(path)}
+            .where(path_prefix_filter(roots))) if units.related(path)}
     # who collected here without being assigned here (any more): usually nobody
     others = set(counts.volunteers) - set(found)
     if others:

@@ -25,7 +25,7 @@ from server.errors import ApiError
 from server.extensions import db
 from server.forms.models import FormVersion
 from server.people.models import User
-from server.progress.services import default_round, progress_rounds
+from server.progress.scope import default_round, progress_rounds
 from server.reporting.access import top_report_units
 from server.rounds.models import Round, round_units
 from server.sync.browse import (

@@ -9,13 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, update
 
 from server.analytics.build import build_round_summary
-from server.progress.services import (
-    UNIT_SORTS,
-    VOLUNTEER_SORTS,
-    round_pace,
-    round_progress,
-    sorted_rows,
-)
+from server.progress.pace import round_pace
+from server.progress.services import round_progress
+from server.progress.sorting import UNIT_SORTS, VOLUNTEER_SORTS, sorted_rows
 from server.rounds.models import round_units
 from server.sync.exclusion import exclude_response
 

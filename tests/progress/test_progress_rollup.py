@@ -9,7 +9,8 @@ from sqlalchemy import insert
 
 from server.progress.rollup import subtree_sums
 from server.progress.rows import VolunteerRow
-from server.progress.services import VOLUNTEER_SORTS, round_progress, sorted_rows
+from server.progress.services import round_progress
+from server.progress.sorting import VOLUNTEER_SORTS, sorted_rows
 from server.rounds.models import round_units
 from server.units.models import path_ids
 
