@@ -1,6 +1,5 @@
 """flask-smorest Blueprint whose argument errors answer 400 in our error shape."""
 
-import json
 
 import flask
 import flask_smorest
@@ -18,10 +17,11 @@ class ApiArgumentsParser(FlaskParser):
         # webargs parses with the standard json module; parse within our bounds instead.
         if not is_json_request(req):
             return core.missing
+        body = req.get_data(cache=True)
         try:
-            text = req.get_data(cache=True).decode("utf-8")
+            text = body.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise json.JSONDecodeError(f"Bytes decoding error: {error.reason}", "", 0) from None
+            raise json_provider.malformed(f"Bytes decoding error: {error.reason}", body) from None
         try:
             return json_provider.loads(text)
         except json_provider.JSONTooDeep:

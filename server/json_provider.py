@@ -50,6 +50,14 @@ def _deeper_than(value, limit: int) -> bool:
     return False
 
 
+def malformed(message: str, data: str | bytes) -> json.JSONDecodeError:
+    """The error for a body that is not JSON we accept. It carries the body: webargs takes
+    a JSONDecodeError without one for an empty body and then reports the fields missing,
+    not the JSON malformed."""
+    text = data if isinstance(data, str) else data.decode("utf-8", "replace")
+    return json.JSONDecodeError(message, text or " ", 0)
+
+
 def loads(data: str | bytes, **kwargs):
     """json.loads for what a client sends. Raises JSONTooDeep when nested too deep and
     json.JSONDecodeError for anything else that is not a JSON document a column can hold."""
@@ -62,7 +70,7 @@ def loads(data: str | bytes, **kwargs):
     except json.JSONDecodeError:
         raise
     except ValueError as error:  # a refused constant, an overflowing float, an int of 5000 digits
-        raise json.JSONDecodeError(str(error), "", 0) from None
+        raise malformed(str(error), data) from None
     if _deeper_than(value, MAX_DEPTH):
         raise JSONTooDeep()
     return value

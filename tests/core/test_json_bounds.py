@@ -89,3 +89,15 @@ def test_request_get_json_is_bounded_too(tmp_path):
     for body in ("[" * 10_000, _nested(MAX_DEPTH + 1), "[NaN]"):
         response = client.post("/api/v1/_echo_for_test", data=body, content_type="application/json")
         _assert_400(response)
+
+
+@pytest.mark.parametrize("body", [_item('{"q1": NaN}').encode(), _item('{"q1": 1e999}').encode(),
+                                  _item('{"q1": "xx"}').encode().replace(b'"xx"', b'"\xed\xa0\x80"'),
+                                  b'\xff\xfe{"submissions": []}'],
+                         ids=["NaN", "1e999", "invalid UTF-8", "UTF-16 BOM"])
+def test_a_malformed_body_is_reported_as_malformed_json_not_missing_fields(
+        client, volunteer_headers, body):
+    response = client.post("/api/v1/submissions", data=body, content_type="application/json",
+                           headers=volunteer_headers)
+    error = _assert_400(response, "validation_error")
+    assert error["details"]["fields"] == {"json": ["Invalid JSON body."]}
