@@ -41,7 +41,7 @@ from server.database import roomy_planner
 from server.db_types import UTCDateTime
 from server.extensions import db
 from server.progress.days import day_key
-from server.progress.rows import Counts
+from server.progress.rows import Counts, add_numbers
 from server.reporting.fingerprint import path_prefix_filter
 from server.rounds.models import Round
 from server.sync.exclusion import counted
@@ -56,7 +56,7 @@ _NUMBERS = ("responses", "late", "rejected", "excluded")
 class RoundCounts:
     """The round's counts below the roots, as the database grouped them. A unit's own
     numbers are a plain list [responses, late, rejected, excluded] (Counts' order): 33,000
-    of them at national scale, only a page's rows become Counts."""
+    of them at national scale, summed up the tree as lists (rollup.py)."""
     units: dict[int, list[int]]                               # unit id -> own numbers
     paths: dict[int, str]                                     # unit id -> path (of those)
     volunteers: dict[int, tuple[Counts, datetime | None]]     # id -> (counts, last received)
@@ -179,7 +179,7 @@ def _count_statement(round_id: int, roots: list[str], with_units: bool):
 
 
 def round_counts(round_id: int, roots: list[str],
-                 stored_units: dict[int, Counts] | None = None,
+                 stored_units: dict[int, list[int]] | None = None,
                  round_paths: dict[int, tuple[str, int]] | None = None) -> RoundCounts:
     """Per unit, per volunteer and per day, in one statement. The units' counts come from a
     closed round's stored aggregates when given (`stored_units`: own counts per unit id),
@@ -191,20 +191,12 @@ def round_counts(round_id: int, roots: list[str],
     roomy_planner()
     volunteers: dict[int, tuple[Counts, datetime | None]] = {}
     days: list[tuple[date, int]] = []
-    units: dict[int, list[int]] = {
-        unit_id: [counts.responses, counts.late, counts.rejected, counts.excluded]
-        for unit_id, counts in (stored_units or {}).items()}
+    units: dict[int, list[int]] = dict(stored_units or {})
     for kind, key, day_value, responses, late, rejected, excluded, received_at in (
             db.session.execute(statement).all()):
         if kind == "unit":
             # the sums are integers (_counts); a unit appears twice only with refusals
-            if (known_unit := units.get(key)) is None:
-                units[key] = [responses, late, rejected, excluded]
-            else:
-                known_unit[0] += responses
-                known_unit[1] += late
-                known_unit[2] += rejected
-                known_unit[3] += excluded
+            add_numbers(units, key, (responses, late, rejected, excluded))
         elif kind == "volunteer":
             counts = Counts(int(responses), int(late), int(rejected), int(excluded))
             known, last = volunteers.get(key, (Counts(), None))
@@ -248,15 +240,15 @@ def _unit_paths(ids: list[int]) -> dict[int, str]:
     return found
 
 
-def stored_unit_counts(round_: Round) -> dict[int, Counts] | None:
-    """Each unit's own counts from a closed round's current aggregates
+def stored_unit_counts(round_: Round) -> dict[int, list[int]] | None:
+    """Each unit's own numbers (RoundCounts.units' lists) from a closed round's current aggregates
     (server/analytics/aggregates.py), else None (counted live). The units above those with
     responses are stored too, with nothing of their own: left out, as counting live leaves
     them (else a scope would get an empty row of responses made at the unit itself)."""
     if not aggregates_current(db.session, round_):
         return None
     table = RoundUnitAggregate
-    return {unit_id: Counts(*numbers)
+    return {unit_id: numbers
             for unit_id, *numbers in db.session.execute(
                 select(table.unit_id, table.own_responses, table.own_late, table.own_rejected,
                        table.own_excluded).where(table.round_id == round_.id))

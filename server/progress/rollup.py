@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 
 from server.extensions import db
 from server.progress.pace import Pace, expected_at
-from server.progress.rows import Counts, UnitRow
+from server.progress.rows import Counts, UnitRow, add_numbers
 from server.progress.scope import RoundUnits
 from server.reporting.fingerprint import path_prefix_filter
 from server.rounds.models import Round, round_units
@@ -79,7 +79,7 @@ def subtree_sums(own: dict[int, list[int]], paths: dict[int, str],
         if target is not None:
             received_targets[parent] = received_targets.get(parent, 0) + target
         if (numbers := own.get(unit_id)) is not None:
-            _add_into(received, parent, numbers)
+            add_numbers(received, parent, numbers)
     # the units that received pass it all on to their parent, deepest first
     levels: dict[int, dict[int, tuple[int, ...]]] = {}
     for unit_id, ids in above.items():
@@ -91,35 +91,24 @@ def subtree_sums(own: dict[int, list[int]], paths: dict[int, str],
             if parent not in shallower:
                 shallower[parent] = ids[:-1]
             if (numbers := received.get(unit_id)) is not None:
-                _add_into(received, parent, numbers)
+                add_numbers(received, parent, numbers)
             if (target := received_targets.get(unit_id)) is not None:
                 received_targets[parent] = received_targets.get(parent, 0) + target
-    added = {}
-    for unit_id, numbers in received.items():
-        mine = own.get(unit_id, NOTHING)
-        added[unit_id] = [numbers[0] + mine[0], numbers[1] + mine[1], numbers[2] + mine[2],
-                          numbers[3] + mine[3]]
+    added = received          # the descendants' numbers, and then the unit's own
+    for unit_id in received:
+        if (mine := own.get(unit_id)) is not None:
+            add_numbers(added, unit_id, mine)
     totals = {unit_id: target for unit_id, _, target in targets}
     for unit_id, target in received_targets.items():
         totals[unit_id] = totals.get(unit_id, 0) + target
     return SubtreeSums(own, added, totals)
 
 
-def _add_into(received: dict[int, list[int]], unit_id: int, numbers) -> None:
-    into = received.get(unit_id)
-    if into is None:
-        into = received[unit_id] = [0, 0, 0, 0]
-    into[0] += numbers[0]
-    into[1] += numbers[1]
-    into[2] += numbers[2]
-    into[3] += numbers[3]
-
-
 def roll_up(rows: list[UnitRow], sums: SubtreeSums, pace: Pace) -> None:
     """Each bucket gets the sums of the units at or below it (the report's coverage rule)."""
     for row in rows:
         if not row.own:
-            row.counts.add(sums.of(row.id))
+            row.counts = sums.of(row.id)          # a bucket's row has no counts of its own
             if row.id in sums.targets:
                 row.target = (row.target or 0) + sums.targets[row.id]
         row.expected = pace.expected(row.target)

@@ -20,6 +20,19 @@ class Counts:
         self.excluded += other.excluded
 
 
+def add_numbers(into: dict[int, list[int]], key: int, numbers) -> None:
+    """Add [responses, late, rejected, excluded] (Counts' order) into the key's list: the
+    national page adds 36,000 of them, as lists, not Counts."""
+    known = into.get(key)
+    if known is None:
+        into[key] = list(numbers)
+        return
+    known[0] += numbers[0]
+    known[1] += numbers[1]
+    known[2] += numbers[2]
+    known[3] += numbers[3]
+
+
 @dataclass(slots=True)
 class UnitRow:
     id: int
