@@ -190,15 +190,8 @@ class CompiledForm:
     def run_logic(self, values: dict, today: str | None):
         """(answers, visible names, skipped names, shown by node index), answers in
         document order."""
-        working, shown = self._visibility(values, today)
-        answers, visible_names, skipped = {}, set(), []
-        for index, name, answer_bearing in self._outputs:
-            if shown[index]:
-                visible_names.add(name)
-                if name in working:
-                    answers[name] = working[name]
-            elif answer_bearing:
-                skipped.append(name)
+        answers, skipped, shown = self.checked_answers(values, today)
+        visible_names = {name for index, name, _ in self._outputs if shown[index]}
         return answers, visible_names, skipped, shown
 
 
@@ -211,15 +204,13 @@ def _coercer(node: Node):
     if kind == "calculate":
         return None
     if kind in ("select_one", "likert"):
-        choices = node.choice_values
-        allow_na = kind == "likert" and bool(node.question.get("allow_na"))
-        plain = coercion.plain_choices(choices)
+        plain = coercion.plain_choices(node.choice_values)
 
         def select_one(raw):
             # The usual answer: a choice value exactly as the form has it.
             if raw.__class__ is str and raw in plain:
                 return raw, None
-            return coercion.coerce_select_one(raw, choices, allow_na)
+            return coerce_answer(node, raw)
 
         return select_one
     return lambda raw: coerce_answer(node, raw)
