@@ -35,12 +35,13 @@ _DEFINITIONS_KEPT = 32
 _LATEST: OrderedDict[int, FormCheck] = OrderedDict()
 
 
-def _remember(version_id: int, check: FormCheck) -> None:
-    _LATEST.pop(version_id, None)  # put back last: the newest
-    _LATEST[version_id] = check
-    while len(_LATEST) > _DEFINITIONS_KEPT:
+def _keep(store: OrderedDict, key, value) -> None:
+    """Put the value in last (the newest) and drop the oldest past _DEFINITIONS_KEPT."""
+    store.pop(key, None)
+    store[key] = value
+    while len(store) > _DEFINITIONS_KEPT:
         try:
-            _LATEST.popitem(last=False)
+            store.popitem(last=False)
         except KeyError:  # another thread (gthread workers) emptied it meanwhile
             break
 
@@ -62,15 +63,13 @@ def form_checks(version_ids: set[int]) -> dict[int, FormCheck]:
         if definition is not None:
             found[version_id] = FormCheck(definition, content_hash)
     for version_id, check in found.items():
-        _remember(version_id, check)
+        _keep(_LATEST, version_id, check)
     unknown = version_ids - set(found)
     if unknown:
         for version_id, content_hash, definition in db.session.execute(
                 select(FormVersion.id, FormVersion.content_hash, FormVersion.definition)
                 .where(FormVersion.id.in_(unknown))):
             found[version_id] = FormCheck(definition, content_hash)
-            _remember(version_id, found[version_id])
-            _DEFINITIONS[(version_id, content_hash)] = definition
-            while len(_DEFINITIONS) > _DEFINITIONS_KEPT:
-                _DEFINITIONS.popitem(last=False)
+            _keep(_LATEST, version_id, found[version_id])
+            _keep(_DEFINITIONS, (version_id, content_hash), definition)
     return found
