@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.units.models import Unit, matchable
+from server.units.models import Unit, matchable, path_ids
 from server.units.services import fold
 
 TREE_LIMIT = 3000        # units on one tree page; deeper levels are opened one subtree at a time
@@ -115,7 +115,7 @@ def build_tree(root: Unit | None = None, limit: int = TREE_LIMIT) -> Tree:
         if root is not None:
             below = below.where(Unit.path.startswith(root.path, autoescape=True))
         for path in db.session.scalars(below):
-            edge_id = int(path.strip("/").split("/")[deepest - 1])
+            edge_id = path_ids(path)[deepest - 1]
             if edge_id in by_id:
                 by_id[edge_id].hidden += 1
     return Tree(_link(kept), sum(per_depth.values()), len(kept))
@@ -144,11 +144,11 @@ def search_units(query: str, limit: int = SEARCH_LIMIT) -> list[Found]:
     shown = [row.id for row in hits[:limit]]
     by_id = {node.id: node for node in _nodes(ids=shown)} if shown else {}
     nodes = [by_id[unit_id] for unit_id in shown]
-    above = {int(part) for node in nodes for part in node.path.strip("/").split("/")[:-1]}
+    above = {unit_id for node in nodes for unit_id in path_ids(node.path)[:-1]}
     names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(above))).all()) \
         if above else {}
-    return [Found(node, [names[int(part)] for part in node.path.strip("/").split("/")[:-1]
-                         if int(part) in names])
+    return [Found(node, [names[unit_id] for unit_id in path_ids(node.path)[:-1]
+                         if unit_id in names])
             for node in nodes]
 
 
