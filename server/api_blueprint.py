@@ -16,6 +16,12 @@ class ApiArgumentsParser(FlaskParser):
     def _raw_load_json(self, req: flask.Request):
         # webargs parses with the standard json module; parse within our bounds instead.
         if not is_json_request(req):
+            if req.content_length or req.get_data(cache=True):
+                # a body the route would read as "no data": say what it should be
+                raise ApiError(415, "unsupported_media_type",
+                               "Dữ liệu phải được gửi dạng JSON (Content-Type: application/json).",
+                               {"message_en": "Send the body as JSON (Content-Type: "
+                                              "application/json)."})
             return core.missing
         body = req.get_data(cache=True)
         try:

@@ -101,3 +101,14 @@ def test_a_malformed_body_is_reported_as_malformed_json_not_missing_fields(
                            headers=volunteer_headers)
     error = _assert_400(response, "validation_error")
     assert error["details"]["fields"] == {"json": ["Invalid JSON body."]}
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
+                                          None])
+def test_a_body_that_is_not_sent_as_json_is_a_415_that_says_so(
+        client, volunteer_headers, content_type):
+    response = client.post("/api/v1/submissions", data=_item("{}"), content_type=content_type,
+                           headers=volunteer_headers)
+    assert response.status_code == 415
+    error = response.get_json()["error"]
+    assert error["code"] == "unsupported_media_type" and "JSON" in error["message"]
